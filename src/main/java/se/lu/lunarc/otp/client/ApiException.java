@@ -1,0 +1,64 @@
+package se.lu.lunarc.otp.client;
+
+/**
+ * Every way a call can fail, typed so the UI can say what happened and what to do. The message never holds
+ * request content; {@link #diagnostics()} holds copyable details for support (status, content type, a snippet of
+ * an unexpected answer).
+ */
+public final class ApiException extends Exception {
+    public enum Kind {
+        /** The server answered with a problem+json: see {@link #code()}. */
+        PROBLEM,
+        /** Could not connect (server down, wrong address, DNS, proxy). */
+        UNREACHABLE,
+        /** Connected, but no answer in time. */
+        TIMEOUT,
+        /** The TLS handshake failed: certificate not trusted or wrong host. */
+        TLS,
+        /** An answer that is not API v1: HTML, garbage, truncated or wrongly typed JSON. */
+        BAD_RESPONSE,
+        /** The configured URL is not allowed (plain http:// to a host other than loopback). */
+        INSECURE_URL
+    }
+
+    private final Kind kind;
+    private final int status;
+    private final String code;
+    private final String detail;
+    private final Long retryAfterSeconds;
+    private final Integer attemptsLeft;
+    private final String diagnostics;
+
+    ApiException(Kind kind, int status, String code, String detail, Long retryAfterSeconds, Integer attemptsLeft,
+                 String diagnostics, Throwable cause) {
+        super(kind + (code != null ? " " + code : "") + (status > 0 ? " (HTTP " + status + ")" : "")
+                + (detail != null ? ": " + detail : ""), cause);
+        this.kind = kind;
+        this.status = status;
+        this.code = code;
+        this.detail = detail;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.attemptsLeft = attemptsLeft;
+        this.diagnostics = diagnostics;
+    }
+
+    static ApiException of(Kind kind, String detail, String diagnostics, Throwable cause) {
+        return new ApiException(kind, 0, null, detail, null, null, diagnostics, cause);
+    }
+
+    public Kind kind() { return kind; }
+    /** HTTP status, or 0 when there was no answer. */
+    public int status() { return status; }
+    /** The problem's stable code ({@code ErrorCode}), or null when {@link #kind()} is not PROBLEM. */
+    public String code() { return code; }
+    /** The server's human explanation, or ours. */
+    public String detail() { return detail; }
+    /** Seconds to wait before trying again, from the problem or the Retry-After header; null when not said. */
+    public Long retryAfterSeconds() { return retryAfterSeconds; }
+    public Integer attemptsLeft() { return attemptsLeft; }
+    public String diagnostics() { return diagnostics; }
+
+    public boolean is(String problemCode) {
+        return problemCode.equals(code);
+    }
+}

@@ -1,0 +1,347 @@
+package se.lu.lunarc.otp.client;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import se.lu.lunarc.otp.api.ApiJson;
+import se.lu.lunarc.otp.api.CreatedToken;
+import se.lu.lunarc.otp.api.ErrorCode;
+import se.lu.lunarc.otp.api.HumanChallenge;
+import se.lu.lunarc.otp.api.HumanProof;
+import se.lu.lunarc.otp.api.LoginStarted;
+import se.lu.lunarc.otp.api.Me;
+import se.lu.lunarc.otp.api.SessionStarted;
+import se.lu.lunarc.otp.api.SmsInfo;
+import se.lu.lunarc.otp.api.Token;
+import se.lu.lunarc.otp.api.TokenList;
+import se.lu.lunarc.otp.api.ValidateResult;
+import se.lu.lunarc.otp.client.ApiException.Kind;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509TrustManager;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * API v1 for the wizard: one blocking method per operation (call it off the UI thread), typed answers, and an
+ * {@link ApiException} for every failure. Holds the session token itself, so callers never handle it.
+ */
+public final class EnrollmentClient implements AutoCloseable {
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final int MAX_BODY = 1 << 20;
+
+    private final HttpUrl base;
+    private final OkHttpClient http;
+    private final ObjectMapper json = ApiJson.newMapper();
+    private volatile String sessionToken;
+
+    public EnrollmentClient(ClientOptions options) throws ApiException {
+        HttpUrl url = HttpUrl.parse(options.server() == null ? "" : options.server().toString());
+        if (url == null) {
+            throw ApiException.of(Kind.INSECURE_URL, "The server address is not a valid http(s) URL.",
+                    String.valueOf(options.server()), null);
+        }
+        if (!url.isHttps() && !LoopbackHosts.isLoopback(url.host())) {
+            throw ApiException.of(Kind.INSECURE_URL, "The server address must start with https:// (plain http is "
+                    + "only allowed to this computer).", url.toString(), null);
+        }
+        this.base = url.newBuilder().encodedPath("/api/v1/").build();
+        OkHttpClient.Builder b = new OkHttpClient.Builder()
+                .connectTimeout(options.connectTimeout())
+                .readTimeout(options.readTimeout())
+                .writeTimeout(options.readTimeout())
+                .callTimeout(options.connectTimeout().plus(options.readTimeout()))
+                .proxySelector(new EnvProxySelector(options.environment()))
+                .followRedirects(false)
+                .retryOnConnectionFailure(false); // a retried POST could send a second SMS or spend a code twice
+        try {
+            X509TrustManager trust = TrustBundle.systemPlus(options.caBundle());
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, new X509TrustManager[] {trust}, null);
+            b.sslSocketFactory(tls.getSocketFactory(), trust);
+        } catch (Exception e) {
+            throw ApiException.of(Kind.TLS, "The CA bundle " + options.caBundle() + " cannot be read.",
+                    e.getClass().getSimpleName(), null);
+        }
+        this.http = b.build();
+    }
+
+    public HumanChallenge humanCheck() throws ApiException {
+        return call("GET", "human-check", null, HumanChallenge.class);
+    }
+
+    /** Step 1. The password is read from the array and not kept; the caller wipes its array afterwards. */
+    public LoginStarted login(String username, char[] password, HumanProof proof) throws ApiException {
+        return call("POST", "login", g -> {
+            field(g, "username", username);
+            writeChars(g, "password", password);
+            pojo(g, "humanProof", proof);
+        }, LoginStarted.class);
+    }
+
+    /** Step 2: the SMS code; on success this client holds the session. Returns the idle timeout. */
+    public Duration submitCode(String loginId, String code) throws ApiException {
+        SessionStarted s = call("POST", "login/" + segment(loginId) + "/code", g -> field(g, "code", code),
+                SessionStarted.class);
+        this.sessionToken = s.sessionToken();
+        return Duration.ofSeconds(s.expiresInSeconds());
+    }
+
+    public SmsInfo resend(String loginId) throws ApiException {
+        return call("POST", "login/" + segment(loginId) + "/resend", g -> { }, SmsInfo.class);
+    }
+
+    public boolean hasSession() {
+        return sessionToken != null;
+    }
+
+    public Me me() throws ApiException {
+        return call("GET", "me", null, Me.class);
+    }
+
+    public List<Token> tokens() throws ApiException {
+        return call("GET", "tokens", null, TokenList.class).tokens();
+    }
+
+    public CreatedToken createToken(String name) throws ApiException {
+        return call("POST", "tokens", g -> field(g, "name", name), CreatedToken.class);
+    }
+
+    public Token activate(String tokenId, String code) throws ApiException {
+        return call("POST", "tokens/" + segment(tokenId) + "/activate", g -> field(g, "code", code), Token.class);
+    }
+
+    public Token rename(String tokenId, String name) throws ApiException {
+        return call("PATCH", "tokens/" + segment(tokenId), g -> field(g, "name", name), Token.class);
+    }
+
+    public Token disable(String tokenId) throws ApiException {
+        return call("POST", "tokens/" + segment(tokenId) + "/disable", g -> { }, Token.class);
+    }
+
+    public Token enable(String tokenId) throws ApiException {
+        return call("POST", "tokens/" + segment(tokenId) + "/enable", g -> { }, Token.class);
+    }
+
+    public Token resync(String tokenId, String code1, String code2) throws ApiException {
+        return call("POST", "tokens/" + segment(tokenId) + "/resync", g -> {
+            field(g, "code1", code1);
+            field(g, "code2", code2);
+        }, Token.class);
+    }
+
+    public void revoke(String tokenId) throws ApiException {
+        call("DELETE", "tokens/" + segment(tokenId), null, Void.class);
+    }
+
+    public void logout() throws ApiException {
+        try {
+            call("POST", "logout", g -> { }, Void.class);
+        } finally {
+            sessionToken = null;
+        }
+    }
+
+    /** The cluster login's call, with the service key; not used by the wizard. */
+    public ValidateResult validate(String serviceKey, String username, String code) throws ApiException {
+        return call("POST", "validate", g -> {
+            field(g, "username", username);
+            field(g, "code", code);
+        }, ValidateResult.class, serviceKey);
+    }
+
+    interface BodyWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private <T> T call(String method, String path, BodyWriter body, Class<T> type) throws ApiException {
+        return call(method, path, body, type, null);
+    }
+
+    private <T> T call(String method, String path, BodyWriter body, Class<T> type, String serviceKey)
+            throws ApiException {
+        byte[] bytes = body == null ? null : write(body);
+        Request.Builder rb = new Request.Builder().url(base.resolve(path))
+                .header("Accept", "application/json, application/problem+json")
+                .method(method, bytes == null ? null : RequestBody.create(bytes, JSON));
+        String token = sessionToken;
+        if (token != null) {
+            rb.header("Authorization", "Bearer " + token);
+        }
+        if (serviceKey != null) {
+            rb.header("X-Service-Key", serviceKey);
+        }
+        String what = method + " /api/v1/" + path.replaceAll("/[^/]{16,}", "/…");
+        try (Response response = http.newCall(rb.build()).execute()) {
+            return read(response, type, what);
+        } catch (InterruptedIOException e) {
+            throw ApiException.of(Kind.TIMEOUT, "The server did not answer in time.", what, e);
+        } catch (SSLException e) {
+            throw ApiException.of(Kind.TLS, "A secure connection to the server could not be made (its certificate "
+                    + "is not trusted, or is for another name).", what + ": " + e.getClass().getSimpleName(), e);
+        } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
+            throw ApiException.of(Kind.UNREACHABLE, "The server cannot be reached.",
+                    what + ": " + e.getClass().getSimpleName(), e);
+        } catch (IOException e) {
+            throw ApiException.of(Kind.UNREACHABLE, "The connection to the server was interrupted.",
+                    what + ": " + e.getClass().getSimpleName(), e);
+        } finally {
+            if (bytes != null) {
+                Arrays.fill(bytes, (byte) 0);
+            }
+        }
+    }
+
+    private <T> T read(Response response, Class<T> type, String what) throws IOException, ApiException {
+        ResponseBody body = response.body();
+        String contentType = response.header("Content-Type", "");
+        byte[] content = body == null ? new byte[0] : readCapped(body);
+        String diag = what + " → HTTP " + response.code() + ", " + (contentType.isEmpty() ? "no content type"
+                : contentType) + ", " + content.length + " bytes";
+        boolean isJson = contentType.startsWith("application/json") || contentType.startsWith("application/problem+json");
+        if (response.isSuccessful()) {
+            if (type == Void.class) {
+                return null;
+            }
+            if (!isJson) {
+                throw badResponse(diag + snippet(content));
+            }
+            try {
+                T value = json.readValue(content, type);
+                if (value == null) {
+                    throw new IOException("null");
+                }
+                return value;
+            } catch (IOException e) {
+                // no snippet: a JSON answer here may hold a session token or a token secret
+                throw badResponse(diag);
+            }
+        }
+        Long retryAfter = retryAfter(response.header("Retry-After"));
+        if (isJson) {
+            try {
+                JsonNode p = json.readTree(content);
+                if (p != null && p.hasNonNull("code")) {
+                    String code = p.get("code").asText();
+                    if (ErrorCode.SESSION_EXPIRED.equals(code)) {
+                        sessionToken = null;
+                    }
+                    Long ra = p.hasNonNull("retryAfterSeconds") ? Long.valueOf(p.get("retryAfterSeconds").asLong()) : retryAfter;
+                    Integer left = p.hasNonNull("attemptsLeft") ? p.get("attemptsLeft").asInt() : null;
+                    return throwProblem(response.code(), code, p.path("detail").asText(null), ra, left, diag);
+                }
+            } catch (IOException garbled) {
+                // falls through to the generic answers below
+            }
+        }
+        if (response.code() == 429) {
+            return throwProblem(429, ErrorCode.RATE_LIMITED, "Too many requests. Wait a moment and try again.",
+                    retryAfter, null, diag);
+        }
+        if (response.code() == 502 || response.code() == 503 || response.code() == 504) {
+            throw new ApiException(Kind.UNREACHABLE, response.code(), null,
+                    "The server is not available right now.", retryAfter, null, diag + snippet(content), null);
+        }
+        throw badResponse(diag + (isJson ? "" : snippet(content)));
+    }
+
+    private static byte[] readCapped(ResponseBody body) throws IOException {
+        var source = body.source();
+        source.request(MAX_BODY); // buffers up to the cap, or to the end of a shorter body
+        return source.getBuffer().readByteArray(Math.min(MAX_BODY, source.getBuffer().size()));
+    }
+
+    private static <T> T throwProblem(int status, String code, String detail, Long retryAfter, Integer left,
+                                      String diag) throws ApiException {
+        throw new ApiException(Kind.PROBLEM, status, code, detail, retryAfter, left, diag, null);
+    }
+
+    private static ApiException badResponse(String diag) {
+        return ApiException.of(Kind.BAD_RESPONSE, "The server gave an answer this program does not understand "
+                + "(a proxy or a wrong server address?).", diag, null);
+    }
+
+    private static String snippet(byte[] content) {
+        String text = new String(content, 0, Math.min(content.length, 200), java.nio.charset.StandardCharsets.UTF_8)
+                .replaceAll("[\\p{Cntrl}&&[^\n]]", " ").replace('\n', ' ').trim();
+        return text.isEmpty() ? "" : ": " + text;
+    }
+
+    static Long retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            return Math.max(0, Long.parseLong(header.trim()));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toSeconds());
+            } catch (RuntimeException unparsable) {
+                return null;
+            }
+        }
+    }
+
+    private byte[] write(BodyWriter body) throws ApiException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = json.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            body.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw ApiException.of(Kind.BAD_RESPONSE, "The request could not be written.", e.getClass().getSimpleName(), null);
+        }
+        return out.toByteArray();
+    }
+
+    private static void field(JsonGenerator g, String name, String value) throws IOException {
+        g.writeStringField(name, value);
+    }
+
+    private static void writeChars(JsonGenerator g, String name, char[] value) throws IOException {
+        g.writeFieldName(name);
+        g.writeString(value, 0, value.length);
+    }
+
+    private static void pojo(JsonGenerator g, String name, Object value) throws IOException {
+        g.writeFieldName(name);
+        g.writeObject(value);
+    }
+
+    private static String segment(String id) {
+        if (id == null || !id.matches("[A-Za-z0-9_-]{1,128}")) {
+            throw new IllegalArgumentException("not an identifier");
+        }
+        return id;
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    @Override
+    public String toString() {
+        return "EnrollmentClient[" + base + ", session=" + (sessionToken != null) + "]";
+    }
+}

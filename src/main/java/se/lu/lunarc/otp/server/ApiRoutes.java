@@ -1,0 +1,141 @@
+package se.lu.lunarc.otp.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import se.lu.lunarc.otp.api.ErrorCode;
+import se.lu.lunarc.otp.api.HumanProof;
+import se.lu.lunarc.otp.api.Me;
+import se.lu.lunarc.otp.api.Requests;
+import se.lu.lunarc.otp.api.TokenList;
+import se.lu.lunarc.otp.server.users.User;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+import static io.javalin.http.HandlerType.DELETE;
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.PATCH;
+import static io.javalin.http.HandlerType.POST;
+
+/** The table of API v1 operations: parse the request, call the service, write the answer. */
+final class ApiRoutes {
+    static final String BASE = "/api/v1";
+
+    private final Backend b;
+    private final ObjectMapper json;
+
+    ApiRoutes(Backend backend, ObjectMapper json) {
+        this.b = backend;
+        this.json = json;
+    }
+
+    // bodies that carry secrets: the password as char[] so it can be wiped after checking
+    record LoginBody(String username, char[] password, HumanProof humanProof) {}
+
+    record CodeBody(String code) {}
+
+    record ResyncBody(String code1, String code2) {}
+
+    record ValidateBody(String username, String code) {}
+
+    List<ApiRoute> all() {
+        return List.of(
+                new ApiRoute(GET, BASE + "/human-check", ctx -> {
+                    b.humanChecksPerAddress.take(address(ctx), "human checks");
+                    ctx.header("Cache-Control", "no-store").json(b.humanCheck.newChallenge());
+                }),
+                new ApiRoute(POST, BASE + "/login", ctx -> {
+                    LoginBody body = body(ctx, LoginBody.class);
+                    Arrays.fill(ctx.bodyAsBytes(), (byte) 0); // Javalin keeps the raw body; wipe its copy too
+                    try {
+                        ctx.status(202).json(b.logins.start(body.username(), body.password(), body.humanProof(),
+                                address(ctx)));
+                    } finally {
+                        if (body.password() != null) {
+                            Arrays.fill(body.password(), '\0');
+                        }
+                    }
+                }),
+                new ApiRoute(POST, BASE + "/login/{loginId}/code", ctx -> ctx.json(
+                        b.logins.verifyCode(ctx.pathParam("loginId"), body(ctx, CodeBody.class).code(), address(ctx)))),
+                new ApiRoute(POST, BASE + "/login/{loginId}/resend", ctx -> ctx.status(202).json(
+                        b.logins.resend(ctx.pathParam("loginId"), address(ctx)))),
+                new ApiRoute(POST, BASE + "/logout", ctx -> {
+                    b.sessions.require(bearer(ctx));
+                    b.sessions.close(bearer(ctx));
+                    ctx.status(204);
+                }),
+                new ApiRoute(GET, BASE + "/me", ctx -> {
+                    User u = b.users.find(user(ctx)).orElseThrow(() -> new ProblemException(401,
+                            ErrorCode.SESSION_EXPIRED, "Session expired", "Your account is no longer known. Sign in again."));
+                    ctx.json(new Me(u.username(), u.displayName(), u.email(),
+                            u.mobile() == null ? null : PhoneMask.mask(u.mobile()), u.affiliation()));
+                }),
+                new ApiRoute(GET, BASE + "/tokens", ctx -> ctx.json(new TokenList(b.tokens.list(user(ctx))))),
+                new ApiRoute(POST, BASE + "/tokens", ctx -> {
+                    String user = user(ctx);
+                    ctx.status(201).json(b.tokens.create(user, body(ctx, Requests.Name.class).name(), address(ctx)));
+                }),
+                new ApiRoute(POST, BASE + "/tokens/{id}/activate", ctx -> {
+                    String user = user(ctx);
+                    ctx.json(b.tokens.activate(user, ctx.pathParam("id"), body(ctx, CodeBody.class).code(), address(ctx)));
+                }),
+                new ApiRoute(PATCH, BASE + "/tokens/{id}", ctx -> {
+                    String user = user(ctx);
+                    ctx.json(b.tokens.rename(user, ctx.pathParam("id"), body(ctx, Requests.Name.class).name(),
+                            address(ctx)));
+                }),
+                new ApiRoute(POST, BASE + "/tokens/{id}/disable", ctx -> ctx.json(
+                        b.tokens.setEnabled(user(ctx), ctx.pathParam("id"), false, address(ctx)))),
+                new ApiRoute(POST, BASE + "/tokens/{id}/enable", ctx -> ctx.json(
+                        b.tokens.setEnabled(user(ctx), ctx.pathParam("id"), true, address(ctx)))),
+                new ApiRoute(POST, BASE + "/tokens/{id}/resync", ctx -> {
+                    String user = user(ctx);
+                    ResyncBody body = body(ctx, ResyncBody.class);
+                    ctx.json(b.tokens.resync(user, ctx.pathParam("id"), body.code1(), body.code2(), address(ctx)));
+                }),
+                new ApiRoute(DELETE, BASE + "/tokens/{id}", ctx -> {
+                    b.tokens.revoke(user(ctx), ctx.pathParam("id"), address(ctx));
+                    ctx.status(204);
+                }),
+                new ApiRoute(POST, BASE + "/validate", ctx -> {
+                    b.validate.requireServiceKey(ctx.header("X-Service-Key"));
+                    ValidateBody body = body(ctx, ValidateBody.class);
+                    ctx.json(b.validate.validate(body.username(), body.code(), address(ctx)));
+                }));
+    }
+
+    private String user(Context ctx) {
+        return b.sessions.require(bearer(ctx));
+    }
+
+    private static String bearer(Context ctx) {
+        String h = ctx.header("Authorization");
+        return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
+    }
+
+    private String address(Context ctx) {
+        if (b.config.trustForwardedFor()) {
+            String forwarded = ctx.header("X-Forwarded-For");
+            if (forwarded != null && !forwarded.isBlank()) {
+                return forwarded.split(",")[0].trim();
+            }
+        }
+        return ctx.req().getRemoteAddr();
+    }
+
+    private <T> T body(Context ctx, Class<T> type) {
+        try {
+            T value = json.readValue(ctx.bodyAsBytes(), type);
+            if (value == null) {
+                throw new IOException("empty body");
+            }
+            return value;
+        } catch (IOException e) {
+            // Jackson's message may quote the input, which may be a password: say only what was expected
+            throw new ProblemException(400, ErrorCode.BAD_REQUEST, "Bad request",
+                    "The request body is not the JSON this operation expects.");
+        }
+    }
+}

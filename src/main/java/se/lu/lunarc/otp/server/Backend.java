@@ -1,0 +1,68 @@
+package se.lu.lunarc.otp.server;
+
+import se.lu.lunarc.otp.server.audit.AuditLog;
+import se.lu.lunarc.otp.server.sms.SmsGateway;
+import se.lu.lunarc.otp.server.store.Database;
+import se.lu.lunarc.otp.server.store.SecretCipher;
+import se.lu.lunarc.otp.server.users.UserDirectory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+
+/** The backend's services, built once from the configuration; the HTTP layer only translates to them. */
+public final class Backend implements AutoCloseable {
+    final ServerConfig config;
+    final Clock clock;
+    final Database db;
+    final AuditLog audit;
+    final HumanCheck humanCheck;
+    final SessionStore sessions;
+    final LoginService logins;
+    final TokenService tokens;
+    final ValidateService validate;
+    final UserDirectory users;
+    final RateLimiter humanChecksPerAddress;
+
+    public Backend(ServerConfig config, UserDirectory users, SmsGateway sms, Clock clock)
+            throws IOException, SQLException {
+        this.config = config;
+        this.clock = clock;
+        this.users = users;
+        Path data = config.dataDir();
+        Files.createDirectories(data);
+        this.db = Database.open(data.resolve("lunarc-otp.db"));
+        SecretCipher cipher = SecretCipher.fromKeyFile(data.resolve("secret.key"));
+        this.audit = new AuditLog(data.resolve("audit.jsonl"), clock);
+        this.humanCheck = new HumanCheck(clock);
+        this.sessions = new SessionStore(Duration.ofMinutes(config.sessionIdleMinutes()), clock);
+        this.logins = new LoginService(config, users, sms, humanCheck, sessions, audit, clock);
+        this.tokens = new TokenService(config, db, cipher, audit, clock);
+        this.validate = new ValidateService(config, serviceKey(config), db, tokens, audit, clock);
+        this.humanChecksPerAddress = new RateLimiter(config.limits().humanCheckPerAddress(), clock);
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    /** The key the cluster's login bridge presents; made (0600) at first start when the file is missing. */
+    static String serviceKey(ServerConfig config) throws IOException {
+        Path file = config.serviceKeyFile() != null ? config.serviceKeyFile() : config.dataDir().resolve("service-key");
+        if (!Files.exists(file)) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, Secrets.randomId(256) + "\n");
+        }
+        return Files.readString(file).strip();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        db.close();
+    }
+}

@@ -1,0 +1,139 @@
+package se.lu.lunarc.otp.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import se.lu.lunarc.otp.api.ApiJson;
+import se.lu.lunarc.otp.api.ErrorCode;
+import se.lu.lunarc.otp.api.Problem;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * API v1 over HTTP(S) on Javalin (Jetty): routing, JSON and problem+json answers. The rules live in
+ * {@link Backend}'s services; this class only translates.
+ */
+public final class EnrollmentServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EnrollmentServer.class);
+    static final String PROBLEM_JSON = "application/problem+json";
+
+    private final Backend backend;
+    private final ObjectMapper json = ApiJson.newMapper();
+    private final Javalin app;
+    private final boolean tls;
+
+    private EnrollmentServer(Backend backend) {
+        this.backend = backend;
+        ServerConfig config = backend.config;
+        this.tls = config.tls() != null;
+        refusePlainHttpOffLoopback(config);
+        this.app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.jsonMapper(new JavalinJackson(json, false));
+            cfg.http.maxRequestSize = 64 * 1024L;
+            cfg.jetty.defaultHost = config.host();
+            cfg.jetty.defaultPort = config.port();
+            if (tls) {
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    SslContextFactory.Server ssl = new SslContextFactory.Server();
+                    ssl.setKeyStorePath(config.tls().keystore().toString());
+                    ssl.setKeyStorePassword(config.tls().password());
+                    ssl.setKeyStoreType(config.tls().type());
+                    ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+                    ServerConnector https = new ServerConnector(server, ssl);
+                    https.setHost(config.host());
+                    https.setPort(config.port());
+                    return https;
+                });
+            }
+        });
+        for (ApiRoute route : new ApiRoutes(backend, json).all()) {
+            app.addHttpHandler(route.method(), route.path(), route.handler());
+        }
+        app.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
+        app.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, switch (e.getStatus()) {
+            case 404 -> Problem.of(404, ErrorCode.NOT_FOUND, "Not found", "There is no such API operation.");
+            case 405 -> Problem.of(405, ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed",
+                    "This operation does not take that method.");
+            case 413 -> Problem.of(413, ErrorCode.BAD_REQUEST, "Request too large", "The request body is too large.");
+            default -> Problem.of(e.getStatus(), ErrorCode.BAD_REQUEST, "Bad request", "The request was not understood.");
+        }));
+        app.exception(Exception.class, (e, ctx) -> {
+            // the class name and our own message only: no stack trace or request content in the answer
+            log.error("internal error on {} {}: {}", ctx.method(), ctx.matchedPath(), e.getClass().getName());
+            problem(ctx, Problem.of(500, ErrorCode.INTERNAL_ERROR, "Internal error",
+                    "Something went wrong on the server. Try again; if it keeps happening, contact support."));
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null) {
+                problem(ctx, Problem.of(404, ErrorCode.NOT_FOUND, "Not found", "There is no such API operation."));
+            }
+        });
+    }
+
+    public static EnrollmentServer start(Backend backend) {
+        EnrollmentServer server = new EnrollmentServer(backend);
+        server.app.start();
+        log.info("Listening on {}", server.baseUri());
+        return server;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public URI baseUri() {
+        String host = backend.config.host();
+        String shown = host.contains(":") ? "[" + host + "]" : host;
+        return URI.create((tls ? "https" : "http") + "://" + shown + ":" + port());
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    static List<ApiRoute> routesOf(Backend backend) {
+        return new ApiRoutes(backend, ApiJson.newMapper()).all();
+    }
+
+    private void problem(Context ctx, Problem p) {
+        ctx.status(p.status());
+        if (p.retryAfterSeconds() != null) {
+            ctx.header("Retry-After", Long.toString(p.retryAfterSeconds()));
+        }
+        if (p.status() == 401) {
+            ctx.header("WWW-Authenticate", "Bearer");
+        }
+        try {
+            ctx.contentType(PROBLEM_JSON).result(json.writeValueAsString(p));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void refusePlainHttpOffLoopback(ServerConfig config) {
+        if (config.tls() != null || config.allowPlainHttp()) {
+            return;
+        }
+        if (!InetAddressCheck.isLoopback(config.host())) {
+            throw new IllegalArgumentException("refusing plain HTTP on " + config.listen()
+                    + ": configure tls, listen on loopback behind a TLS proxy, or set allowPlainHttp: true");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        app.stop();
+        backend.close();
+    }
+
+}

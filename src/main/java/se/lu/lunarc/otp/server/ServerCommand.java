@@ -1,0 +1,78 @@
+package se.lu.lunarc.otp.server;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import se.lu.lunarc.otp.server.sms.FileSmsGateway;
+import se.lu.lunarc.otp.server.sms.HttpSmsGateway;
+import se.lu.lunarc.otp.server.sms.SmsGateway;
+import se.lu.lunarc.otp.server.users.FileUserDirectory;
+import se.lu.lunarc.otp.server.users.PasswordHasher;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code lunarc-otp server}: the enrollment backend, for real ({@code --config}) or as a demo. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run the enrollment backend (API v1).",
+        subcommands = HashPasswordCommand.class)
+public final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "Server configuration (YAML).")
+    Path config;
+
+    @Option(names = "--demo", description = "Demo backend on loopback with user demo / lunarc-demo; "
+            + "SMS go to DIR/sms-outbox.jsonl.")
+    boolean demo;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "With --demo: where to listen "
+            + "(default 127.0.0.1:0, a free port). Loopback only.")
+    String listen;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "With --demo: data folder (default: a new temporary folder).")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+        if (demo == (config != null)) {
+            System.err.println("Give either --config FILE or --demo (see --help).");
+            return 2;
+        }
+        Clock clock = Clock.systemUTC();
+        EnrollmentServer server;
+        if (demo) {
+            server = DemoBackend.start(listen, data, clock);
+            System.out.println("Demo backend. Sign in as " + DemoBackend.USERNAME + " / " + DemoBackend.PASSWORD
+                    + "; SMS codes go to " + server.backend().config.sms().file());
+        } else {
+            ServerConfig cfg = ServerConfig.load(config);
+            PasswordHasher hasher = new PasswordHasher();
+            if (cfg.users().file() == null) {
+                System.err.println("users.file is required in " + config);
+                return 2;
+            }
+            FileUserDirectory users = FileUserDirectory.load(cfg.users().file(), hasher);
+            SmsGateway sms = switch (cfg.sms().type()) {
+                case "file" -> new FileSmsGateway(cfg.sms().file() != null ? cfg.sms().file()
+                        : cfg.dataDir().resolve("sms-outbox.jsonl"), clock);
+                case "http" -> new HttpSmsGateway(cfg.sms().http());
+                default -> throw new IllegalArgumentException("sms.type must be file or http, not " + cfg.sms().type());
+            };
+            server = EnrollmentServer.start(new Backend(cfg, users, sms, clock));
+        }
+        System.out.println("Listening on " + server.baseUri());
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        EnrollmentServer running = server;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                running.close();
+            } catch (Exception ignored) {
+                // shutting down anyway
+            }
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
+    }
+}

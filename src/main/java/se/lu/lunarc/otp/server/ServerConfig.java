@@ -1,0 +1,153 @@
+package se.lu.lunarc.otp.server;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The backend's configuration, read from YAML ({@code lunarc-otp server --config FILE}). Every field has a
+ * default, so a config names only what a site changes; see {@code packaging/server.example.yaml}.
+ */
+public record ServerConfig(
+        String listen,
+        boolean allowPlainHttp,
+        Tls tls,
+        Path dataDir,
+        String issuer,
+        Users users,
+        Sms sms,
+        Path serviceKeyFile,
+        Limits limits,
+        Tokens tokens,
+        int sessionIdleMinutes,
+        boolean trustForwardedFor) {
+
+    public ServerConfig {
+        listen = listen == null ? "127.0.0.1:8443" : listen;
+        dataDir = dataDir == null ? Path.of("data") : dataDir;
+        issuer = issuer == null ? "LUNARC" : issuer;
+        users = users == null ? new Users(null) : users;
+        sms = sms == null ? new Sms(null, null, null, null) : sms;
+        limits = limits == null ? Limits.DEFAULTS : limits;
+        tokens = tokens == null ? new Tokens(0, 0, 0) : tokens;
+        sessionIdleMinutes = sessionIdleMinutes <= 0 ? 15 : sessionIdleMinutes;
+    }
+
+    public record Tls(Path keystore, String password, String type) {
+        public Tls {
+            type = type == null ? "PKCS12" : type;
+        }
+    }
+
+    /** The user directory; the file format is described in {@code packaging/users.example.yaml}. */
+    public record Users(Path file) {}
+
+    /** {@code type} is {@code file} (append JSON lines to {@code file}) or {@code http}. */
+    public record Sms(String type, Path file, HttpSms http, String template) {
+        public Sms {
+            type = type == null ? "file" : type;
+            template = template == null
+                    ? "Your LUNARC one-time code is {code}. It is valid for {minutes} minutes." : template;
+        }
+    }
+
+    public record HttpSms(String url, String format, String toField, String textField, String authType,
+                          String username, String password, String bearerToken, Map<String, String> extraFields,
+                          int timeoutSeconds, int retries) {
+        public HttpSms {
+            format = format == null ? "json" : format;
+            toField = toField == null ? "to" : toField;
+            textField = textField == null ? "text" : textField;
+            authType = authType == null ? "none" : authType;
+            extraFields = extraFields == null ? Map.of() : extraFields;
+            timeoutSeconds = timeoutSeconds <= 0 ? 10 : timeoutSeconds;
+            retries = Math.max(0, retries);
+        }
+
+        @Override
+        public String toString() {
+            return "HttpSms[url=" + url + ", format=" + format + ", authType=" + authType + "]";
+        }
+    }
+
+    /** Attempts allowed per window; a window is given in seconds. */
+    public record Limit(int attempts, long windowSeconds) {
+        public Duration window() {
+            return Duration.ofSeconds(windowSeconds);
+        }
+    }
+
+    public record Limits(Limit loginPerUser, Limit loginPerAddress, Limit humanCheckPerAddress,
+                         Limit codePerAddress, Limit tokenCodePerUser, Limit validatePerAddress,
+                         int validateLockoutFailures, long validateLockoutSeconds) {
+        // generous per address: a whole ThinLinc node's users share one address
+        static final Limits DEFAULTS = new Limits(new Limit(10, 900), new Limit(200, 900), new Limit(120, 60),
+                new Limit(200, 300), new Limit(20, 600), new Limit(6000, 60), 10, 900);
+
+        public Limits {
+            loginPerUser = loginPerUser == null ? new Limit(10, 900) : loginPerUser;
+            loginPerAddress = loginPerAddress == null ? new Limit(200, 900) : loginPerAddress;
+            humanCheckPerAddress = humanCheckPerAddress == null ? new Limit(120, 60) : humanCheckPerAddress;
+            codePerAddress = codePerAddress == null ? new Limit(200, 300) : codePerAddress;
+            tokenCodePerUser = tokenCodePerUser == null ? new Limit(20, 600) : tokenCodePerUser;
+            validatePerAddress = validatePerAddress == null ? new Limit(6000, 60) : validatePerAddress;
+            validateLockoutFailures = validateLockoutFailures <= 0 ? 10 : validateLockoutFailures;
+            validateLockoutSeconds = validateLockoutSeconds <= 0 ? 900 : validateLockoutSeconds;
+        }
+    }
+
+    public record Tokens(int lifetimeDays, int maxPerUser, int activateWithinSeconds) {
+        public Tokens {
+            lifetimeDays = lifetimeDays <= 0 ? 730 : lifetimeDays;
+            maxPerUser = maxPerUser <= 0 ? 5 : maxPerUser;
+            activateWithinSeconds = activateWithinSeconds <= 0 ? 600 : activateWithinSeconds;
+        }
+    }
+
+    public String host() {
+        return listen.substring(0, listen.lastIndexOf(':')).replace("[", "").replace("]", "");
+    }
+
+    public int port() {
+        return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+    }
+
+    public ServerConfig withListen(String newListen) {
+        return new ServerConfig(newListen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
+                tokens, sessionIdleMinutes, trustForwardedFor);
+    }
+
+    public ServerConfig withLimits(Limits newLimits) {
+        return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, newLimits,
+                tokens, sessionIdleMinutes, trustForwardedFor);
+    }
+
+    public static ServerConfig load(Path file) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ServerConfig config = yaml.readValue(file.toFile(), ServerConfig.class);
+        // relative paths in the file are relative to the file, not to wherever the service was started
+        Path base = file.toAbsolutePath().getParent();
+        return config.resolvedAgainst(base);
+    }
+
+    ServerConfig resolvedAgainst(Path base) {
+        Tls t = tls == null ? null : new Tls(base.resolve(tls.keystore()), tls.password(), tls.type());
+        return new ServerConfig(listen, allowPlainHttp, t, base.resolve(dataDir), issuer,
+                new Users(users.file() == null ? null : base.resolve(users.file())),
+                new Sms(sms.type(), sms.file() == null ? null : base.resolve(sms.file()), sms.http(), sms.template()),
+                serviceKeyFile == null ? null : base.resolve(serviceKeyFile), limits, tokens, sessionIdleMinutes,
+                trustForwardedFor);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[listen=" + listen + ", tls=" + (tls != null) + ", dataDir=" + dataDir + ", issuer="
+                + issuer + ", sms=" + sms.type() + "]";
+    }
+}

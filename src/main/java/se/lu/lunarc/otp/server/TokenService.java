@@ -1,0 +1,265 @@
+package se.lu.lunarc.otp.server;
+
+import se.lu.lunarc.otp.api.CreatedToken;
+import se.lu.lunarc.otp.api.Enrollment;
+import se.lu.lunarc.otp.api.ErrorCode;
+import se.lu.lunarc.otp.api.Problem;
+import se.lu.lunarc.otp.api.Token;
+import se.lu.lunarc.otp.api.TokenStatus;
+import se.lu.lunarc.otp.otp.OtpAuthUri;
+import se.lu.lunarc.otp.otp.Totp;
+import se.lu.lunarc.otp.server.audit.AuditLog;
+import se.lu.lunarc.otp.server.store.Database;
+import se.lu.lunarc.otp.server.store.SecretCipher;
+import se.lu.lunarc.otp.server.store.TokenRecord;
+import se.lu.lunarc.otp.server.store.TokenStore;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A user's tokens: create (pending), activate with a first code, rename, disable/enable, resynchronise, revoke.
+ * Every read-check-write runs in one database transaction, so two requests cannot both spend one code.
+ */
+public final class TokenService {
+    static final int SECRET_BYTES = 20; // 160 bits, RFC 4226's recommendation
+    static final int ACTIVATION_TRIES = 5;
+    static final int RESYNC_WINDOW_STEPS = 20; // ±10 minutes
+    private static final Totp TOTP = Totp.STANDARD;
+
+    private final Database db;
+    private final TokenStore store = new TokenStore();
+    private final SecretCipher cipher;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final String issuer;
+    private final ServerConfig.Tokens limits;
+    private final RateLimiter codeGuesses;
+
+    public TokenService(ServerConfig config, Database db, SecretCipher cipher, AuditLog audit, Clock clock) {
+        this.db = db;
+        this.cipher = cipher;
+        this.audit = audit;
+        this.clock = clock;
+        this.issuer = config.issuer();
+        this.limits = config.tokens();
+        this.codeGuesses = new RateLimiter(config.limits().tokenCodePerUser(), clock);
+    }
+
+    public List<Token> list(String username) throws SQLException {
+        Instant now = clock.instant();
+        return db.inTransaction(c -> store.listFor(c, username)).stream().map(t -> view(t, now)).toList();
+    }
+
+    public CreatedToken create(String username, String rawName, String address) throws SQLException {
+        String name = TokenNames.validated(rawName);
+        byte[] secret = Secrets.bytes(SECRET_BYTES);
+        try {
+            Instant now = clock.instant();
+            String id = UUID.randomUUID().toString();
+            TokenRecord record = new TokenRecord(id, username, name, TokenRecord.PENDING, cipher.encrypt(secret, id),
+                    now, now.plusSeconds(limits.activateWithinSeconds()), null, null, null, -1, 0, 0);
+            db.inTransaction(c -> {
+                if (store.nameTaken(c, username, name, null)) {
+                    throw nameTaken(name);
+                }
+                if (store.countNotRevoked(c, username) >= limits.maxPerUser()) {
+                    throw new ProblemException(409, ErrorCode.TOKEN_LIMIT, "Too many tokens",
+                            "You already have " + limits.maxPerUser() + " tokens. Revoke one you no longer use first.");
+                }
+                store.insert(c, record);
+                return null;
+            });
+            audit.record("token_created", username, address, id, null);
+            OtpAuthUri uri = OtpAuthUri.standard(issuer, username, secret);
+            Enrollment enrollment = new Enrollment(uri.format(), uri.secretBase32(), issuer, username,
+                    TOTP.algorithm(), TOTP.digits(), TOTP.periodSeconds(), limits.activateWithinSeconds());
+            return new CreatedToken(view(record, now), enrollment);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    public Token activate(String username, String id, String code, String address) throws SQLException {
+        codeGuesses.take(username, "code attempts");
+        Instant now = clock.instant();
+        return db.inTransaction(c -> {
+            TokenRecord t = require(c, username, id);
+            if (!TokenRecord.PENDING.equals(t.status())) {
+                throw wrongState("This token is already activated.");
+            }
+            if (now.isAfter(t.activateBefore())) {
+                throw new ProblemException(410, ErrorCode.ENROLLMENT_EXPIRED, "Activation time is over",
+                        "This token was not activated in time. Remove it and add the device again.");
+            }
+            if (t.failedAttempts() >= ACTIVATION_TRIES) {
+                throw tooManyTries();
+            }
+            long nowStep = TOTP.step(now);
+            Long matched = TOTP.isWellFormed(code) ? matchStep(t, code, nowStep, 1) : null;
+            if (matched != null) {
+                TokenRecord active = t.activatedAt(now, now.plus(Duration.ofDays(limits.lifetimeDays())), matched);
+                store.update(c, active);
+                audit.record("token_activated", username, address, id, null);
+                return view(active, now);
+            }
+            boolean drift = TOTP.isWellFormed(code) && matchStep(t, code, nowStep, 2) != null;
+            TokenRecord failed = t.failedOnce();
+            store.update(c, failed);
+            audit.record("token_activation_failed", username, address, id, drift ? "clock_drift" : "code_invalid");
+            int left = ACTIVATION_TRIES - failed.failedAttempts();
+            if (drift) {
+                throw new ProblemException(Problem.of(422, ErrorCode.CLOCK_DRIFT, "Phone clock is off",
+                        "The code belongs to a time about a minute away from now: your device's clock is off. "
+                                + "Turn on automatic date and time on the device, then try a new code.")
+                        .withAttemptsLeft(left));
+            }
+            throw codeInvalid(left);
+        });
+    }
+
+    public Token rename(String username, String id, String rawName, String address) throws SQLException {
+        String name = TokenNames.validated(rawName);
+        Instant now = clock.instant();
+        return db.inTransaction(c -> {
+            TokenRecord t = require(c, username, id);
+            if (TokenRecord.REVOKED.equals(t.status())) {
+                throw wrongState("A revoked token cannot be renamed.");
+            }
+            if (store.nameTaken(c, username, name, id)) {
+                throw nameTaken(name);
+            }
+            TokenRecord renamed = t.withName(name);
+            store.update(c, renamed);
+            audit.record("token_renamed", username, address, id, null);
+            return view(renamed, now);
+        });
+    }
+
+    /** Deactivate ({@code enabled=false}) or reactivate a token. */
+    public Token setEnabled(String username, String id, boolean enabled, String address) throws SQLException {
+        Instant now = clock.instant();
+        String from = enabled ? TokenRecord.DISABLED : TokenRecord.ACTIVE;
+        String to = enabled ? TokenRecord.ACTIVE : TokenRecord.DISABLED;
+        return db.inTransaction(c -> {
+            TokenRecord t = require(c, username, id);
+            if (!from.equals(t.status())) {
+                throw wrongState(enabled ? "Only a deactivated token can be reactivated."
+                        : "Only an active token can be deactivated.");
+            }
+            TokenRecord changed = t.withStatus(to);
+            store.update(c, changed);
+            audit.record(enabled ? "token_enabled" : "token_disabled", username, address, id, null);
+            return view(changed, now);
+        });
+    }
+
+    /** Finds two consecutive codes within ±10 minutes and remembers the phone's clock offset. */
+    public Token resync(String username, String id, String code1, String code2, String address) throws SQLException {
+        codeGuesses.take(username, "code attempts");
+        Instant now = clock.instant();
+        return db.inTransaction(c -> {
+            TokenRecord t = require(c, username, id);
+            if (!TokenRecord.ACTIVE.equals(t.status()) && !TokenRecord.DISABLED.equals(t.status())) {
+                throw wrongState("Only an activated token can be synchronized.");
+            }
+            long nowStep = TOTP.step(now);
+            if (TOTP.isWellFormed(code1) && TOTP.isWellFormed(code2)) {
+                byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
+                try {
+                    for (long s = nowStep - RESYNC_WINDOW_STEPS; s <= nowStep + RESYNC_WINDOW_STEPS; s++) {
+                        if (s + 1 > t.lastStep() && TOTP.matches(secret, s, code1) && TOTP.matches(secret, s + 1, code2)) {
+                            TokenRecord synced = t.resynced(s + 1, s + 1 - nowStep);
+                            store.update(c, synced);
+                            audit.record("token_resynced", username, address, id, "drift_steps=" + (s + 1 - nowStep));
+                            return view(synced, now);
+                        }
+                    }
+                } finally {
+                    Arrays.fill(secret, (byte) 0);
+                }
+            }
+            audit.record("token_resync_failed", username, address, id, null);
+            throw new ProblemException(422, ErrorCode.CODE_INVALID, "Codes not recognised",
+                    "These are not two consecutive codes of this token. Wait for a new code, then enter it "
+                            + "and the one after it.");
+        });
+    }
+
+    public void revoke(String username, String id, String address) throws SQLException {
+        db.inTransaction(c -> {
+            TokenRecord t = require(c, username, id);
+            if (!TokenRecord.REVOKED.equals(t.status())) {
+                store.update(c, t.withStatus(TokenRecord.REVOKED));
+                audit.record("token_revoked", username, address, id, null);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The step within ±{@code window} of now (plus the learned drift) whose code is {@code code}, newer than any
+     * code accepted before; null when there is none.
+     */
+    Long matchStep(TokenRecord t, String code, long nowStep, int window) {
+        byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
+        try {
+            long centre = nowStep + t.driftSteps();
+            Long found = null;
+            // every candidate is computed, so the time taken does not tell which one matched
+            for (long s = centre - window; s <= centre + window; s++) {
+                if (TOTP.matches(secret, s, code) && s > t.lastStep() && found == null) {
+                    found = s;
+                }
+            }
+            return found;
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    private TokenRecord require(Connection c, String username, String id) throws SQLException {
+        return store.find(c, username, id).orElseThrow(() -> new ProblemException(404, ErrorCode.TOKEN_NOT_FOUND,
+                "No such token", "This token does not exist (it may have been removed). Reload the list."));
+    }
+
+    Token view(TokenRecord t, Instant now) {
+        return new Token(t.id(), t.name(), "totp", status(t, now).wire(), t.created(), t.activated(), t.expires(),
+                t.lastUsed());
+    }
+
+    static TokenStatus status(TokenRecord t, Instant now) {
+        return switch (t.status()) {
+            case TokenRecord.PENDING -> now.isAfter(t.activateBefore()) ? TokenStatus.EXPIRED : TokenStatus.PENDING;
+            case TokenRecord.REVOKED -> TokenStatus.REVOKED;
+            default -> t.expires() != null && now.isAfter(t.expires()) ? TokenStatus.EXPIRED
+                    : TokenStatus.fromWire(t.status());
+        };
+    }
+
+    private static ProblemException nameTaken(String name) {
+        return new ProblemException(409, ErrorCode.NAME_TAKEN, "Name in use",
+                "You already have a token called \"" + name + "\". Choose another name.");
+    }
+
+    private static ProblemException wrongState(String detail) {
+        return new ProblemException(409, ErrorCode.TOKEN_STATE, "Not possible now", detail);
+    }
+
+    private static ProblemException tooManyTries() {
+        return new ProblemException(429, ErrorCode.TOO_MANY_ATTEMPTS, "Too many wrong codes",
+                "Too many wrong codes for this token. Remove it and add the device again.");
+    }
+
+    static ProblemException codeInvalid(int left) {
+        return new ProblemException(Problem.of(422, ErrorCode.CODE_INVALID, "Wrong code",
+                "The code is not correct. Enter the code your app shows now. " + left + " tries left.")
+                .withAttemptsLeft(left));
+    }
+}

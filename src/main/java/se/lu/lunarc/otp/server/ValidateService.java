@@ -1,0 +1,87 @@
+package se.lu.lunarc.otp.server;
+
+import se.lu.lunarc.otp.api.ErrorCode;
+import se.lu.lunarc.otp.api.ValidateResult;
+import se.lu.lunarc.otp.otp.Totp;
+import se.lu.lunarc.otp.server.audit.AuditLog;
+import se.lu.lunarc.otp.server.store.Database;
+import se.lu.lunarc.otp.server.store.TokenRecord;
+import se.lu.lunarc.otp.server.store.TokenStore;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * What the cluster's login (a PAM or RADIUS bridge) asks: is this the user's current code? Accepts a code of an
+ * active token within ±1 step of the token's learned time, never the same step twice; locks a user out after a
+ * run of failures.
+ */
+public final class ValidateService {
+    private static final Totp TOTP = Totp.STANDARD;
+
+    private final Database db;
+    private final TokenStore store = new TokenStore();
+    private final TokenService tokens;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final byte[] serviceKey;
+    private final int lockoutFailures;
+    private final long lockoutSeconds;
+    private final RateLimiter perAddress;
+
+    public ValidateService(ServerConfig config, String serviceKey, Database db, TokenService tokens, AuditLog audit,
+                           Clock clock) {
+        this.db = db;
+        this.tokens = tokens;
+        this.audit = audit;
+        this.clock = clock;
+        this.serviceKey = serviceKey == null ? null : serviceKey.getBytes(StandardCharsets.UTF_8);
+        this.lockoutFailures = config.limits().validateLockoutFailures();
+        this.lockoutSeconds = config.limits().validateLockoutSeconds();
+        this.perAddress = new RateLimiter(config.limits().validatePerAddress(), clock);
+    }
+
+    public void requireServiceKey(String presented) {
+        if (serviceKey == null || presented == null
+                || !MessageDigest.isEqual(serviceKey, presented.getBytes(StandardCharsets.UTF_8))) {
+            throw new ProblemException(401, ErrorCode.SERVICE_KEY_INVALID, "Service key not accepted",
+                    "This call needs the service key from the server's configuration.");
+        }
+    }
+
+    public ValidateResult validate(String username, String code, String address) throws SQLException {
+        perAddress.take(address, "validation requests");
+        Instant now = clock.instant();
+        String user = username == null ? "" : username;
+        ValidateResult result = db.inTransaction(c -> {
+            long[] failures = store.validateFailures(c, user);
+            if (failures[1] > now.getEpochSecond()) {
+                return new ValidateResult(ValidateResult.REJECT, "locked");
+            }
+            boolean anyActive = false;
+            if (TOTP.isWellFormed(code)) {
+                for (TokenRecord t : store.listFor(c, user)) {
+                    if (!TokenRecord.ACTIVE.equals(t.status()) || TokenService.status(t, now) != se.lu.lunarc.otp.api.TokenStatus.ACTIVE) {
+                        continue;
+                    }
+                    anyActive = true;
+                    Long step = tokens.matchStep(t, code, TOTP.step(now), 1);
+                    if (step != null) {
+                        store.update(c, t.usedAt(now, step));
+                        store.setValidateFailures(c, user, 0, 0);
+                        return new ValidateResult(ValidateResult.ACCEPT, null);
+                    }
+                }
+            }
+            long count = failures[0] + 1;
+            store.setValidateFailures(c, user, count,
+                    count >= lockoutFailures ? now.getEpochSecond() + lockoutSeconds : 0);
+            return new ValidateResult(ValidateResult.REJECT, anyActive || !TOTP.isWellFormed(code) ? "code_invalid" : "no_active_token");
+        });
+        audit.record(result.accepted() ? "validate_accept" : "validate_reject", user, address, null, result.reason());
+        return result;
+    }
+}

@@ -1,0 +1,66 @@
+package se.lu.lunarc.otp.server.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One JSON line per security event: {@code {time, event, user, address, token?, detail?}}. Callers pass only
+ * identifiers and outcomes; the type has no parameter through which a secret could be handed in by accident.
+ */
+public final class AuditLog {
+    private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+
+    private final Path file;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public AuditLog(Path file, Clock clock) throws IOException {
+        this.file = file;
+        this.clock = clock;
+        if (!Files.exists(file)) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public void record(String event, String user, String address) {
+        record(event, user, address, null, null);
+    }
+
+    public synchronized void record(String event, String user, String address, String tokenId, String detail) {
+        Map<String, String> line = new LinkedHashMap<>();
+        line.put("time", clock.instant().toString());
+        line.put("event", event);
+        line.put("user", user);
+        line.put("address", address);
+        if (tokenId != null) {
+            line.put("token", tokenId);
+        }
+        if (detail != null) {
+            line.put("detail", detail);
+        }
+        try {
+            Files.writeString(file, json.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // the event itself must not be lost silently: it goes to the service log instead
+            log.error("audit file not writable ({}); event {} user {} address {}", e.getClass().getSimpleName(),
+                    event, user, address);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package se.lu.lunarc.otp.server.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The SQLite file in the data folder, in WAL mode, brought to the newest schema on open. Migrations are
+ * numbered by position and recorded in SQLite's own {@code user_version}, so each runs exactly once.
+ * One connection, used under a lock: SQLite serialises writers anyway, and this keeps transactions simple.
+ */
+public final class Database implements AutoCloseable {
+    static final List<String> MIGRATIONS = List.of(
+            """
+            CREATE TABLE tokens (
+              id TEXT PRIMARY KEY,
+              username TEXT NOT NULL,
+              name TEXT NOT NULL COLLATE NOCASE,
+              status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'disabled', 'revoked')),
+              secret BLOB,
+              created INTEGER NOT NULL,
+              activate_before INTEGER,
+              activated INTEGER,
+              expires INTEGER,
+              last_used INTEGER,
+              last_step INTEGER NOT NULL DEFAULT -1,
+              drift_steps INTEGER NOT NULL DEFAULT 0,
+              failed_attempts INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX tokens_by_user ON tokens (username);
+            CREATE UNIQUE INDEX tokens_unique_name ON tokens (username, name) WHERE status <> 'revoked';
+            CREATE TABLE validate_failures (
+              username TEXT PRIMARY KEY,
+              failures INTEGER NOT NULL,
+              locked_until INTEGER
+            );
+            """);
+
+    private final Connection connection;
+
+    private Database(Connection connection) {
+        this.connection = connection;
+    }
+
+    public static Database open(Path file) throws IOException, SQLException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=NORMAL");
+            s.execute("PRAGMA foreign_keys=ON");
+            s.execute("PRAGMA busy_timeout=5000");
+        }
+        Database db = new Database(c);
+        db.migrate();
+        return db;
+    }
+
+    public synchronized int schemaVersion() throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("PRAGMA user_version")) {
+            return r.getInt(1);
+        }
+    }
+
+    private synchronized void migrate() throws SQLException {
+        int current = schemaVersion();
+        if (current > MIGRATIONS.size()) {
+            throw new SQLException("the database has schema " + current + ", newer than this program knows ("
+                    + MIGRATIONS.size() + "); refusing to touch it");
+        }
+        for (int v = current; v < MIGRATIONS.size(); v++) {
+            int target = v + 1;
+            inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    for (String sql : MIGRATIONS.get(target - 1).split(";")) {
+                        if (!sql.isBlank()) {
+                            s.execute(sql);
+                        }
+                    }
+                    s.execute("PRAGMA user_version = " + target);
+                }
+                return null;
+            });
+        }
+    }
+
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction, rolled back if it throws. */
+    public synchronized <T> T inTransaction(Work<T> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        connection.close();
+    }
+}

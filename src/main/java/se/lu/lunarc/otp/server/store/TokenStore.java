@@ -1,0 +1,140 @@
+package se.lu.lunarc.otp.server.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for tokens and validate lock-outs. Callers hold the connection inside {@link Database#inTransaction}. */
+public final class TokenStore {
+    private static final String COLUMNS = "id, username, name, status, secret, created, activate_before, activated, "
+            + "expires, last_used, last_step, drift_steps, failed_attempts";
+
+    public List<TokenRecord> listFor(Connection c, String username) throws SQLException {
+        return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? ORDER BY created, id", username);
+    }
+
+    public Optional<TokenRecord> find(Connection c, String username, String id) throws SQLException {
+        return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? AND id = ?", username, id)
+                .stream().findFirst();
+    }
+
+    public int countNotRevoked(Connection c, String username) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT count(*) FROM tokens WHERE username = ? AND status <> 'revoked'")) {
+            p.setString(1, username);
+            try (ResultSet r = p.executeQuery()) {
+                return r.getInt(1);
+            }
+        }
+    }
+
+    /** Names compare without case, among the user's tokens that are not revoked. */
+    public boolean nameTaken(Connection c, String username, String name, String exceptId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM tokens WHERE username = ? AND name = ? "
+                + "AND status <> 'revoked' AND id <> ?")) {
+            p.setString(1, username);
+            p.setString(2, name);
+            p.setString(3, exceptId == null ? "" : exceptId);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    public void insert(Connection c, TokenRecord t) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO tokens (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bind(p, t);
+            p.executeUpdate();
+        }
+    }
+
+    public void update(Connection c, TokenRecord t) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE tokens SET id = ?, username = ?, name = ?, status = ?, "
+                + "secret = ?, created = ?, activate_before = ?, activated = ?, expires = ?, last_used = ?, "
+                + "last_step = ?, drift_steps = ?, failed_attempts = ? WHERE id = ?")) {
+            bind(p, t);
+            p.setString(14, t.id());
+            p.executeUpdate();
+        }
+    }
+
+    /** Failures in a row and the lock-out end for the validate endpoint; {@code [0, null]} when none. */
+    public long[] validateFailures(Connection c, String username) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT failures, locked_until FROM validate_failures WHERE username = ?")) {
+            p.setString(1, username);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? new long[] {r.getLong(1), r.getLong(2)} : new long[] {0, 0};
+            }
+        }
+    }
+
+    public void setValidateFailures(Connection c, String username, long failures, long lockedUntil)
+            throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO validate_failures (username, failures, locked_until) "
+                + "VALUES (?, ?, ?) ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, "
+                + "locked_until = excluded.locked_until")) {
+            p.setString(1, username);
+            p.setLong(2, failures);
+            p.setLong(3, lockedUntil);
+            p.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement p, TokenRecord t) throws SQLException {
+        p.setString(1, t.id());
+        p.setString(2, t.username());
+        p.setString(3, t.name());
+        p.setString(4, t.status());
+        if (t.sealedSecret() == null) {
+            p.setNull(5, Types.BLOB);
+        } else {
+            p.setBytes(5, t.sealedSecret());
+        }
+        p.setLong(6, t.created().getEpochSecond());
+        setInstant(p, 7, t.activateBefore());
+        setInstant(p, 8, t.activated());
+        setInstant(p, 9, t.expires());
+        setInstant(p, 10, t.lastUsed());
+        p.setLong(11, t.lastStep());
+        p.setLong(12, t.driftSteps());
+        p.setInt(13, t.failedAttempts());
+    }
+
+    private static void setInstant(PreparedStatement p, int index, Instant value) throws SQLException {
+        if (value == null) {
+            p.setNull(index, Types.INTEGER);
+        } else {
+            p.setLong(index, value.getEpochSecond());
+        }
+    }
+
+    private static List<TokenRecord> query(Connection c, String sql, String... args) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                p.setString(i + 1, args[i]);
+            }
+            List<TokenRecord> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new TokenRecord(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                            r.getBytes(5), Instant.ofEpochSecond(r.getLong(6)), instant(r, 7), instant(r, 8),
+                            instant(r, 9), instant(r, 10), r.getLong(11), r.getLong(12), r.getInt(13)));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Instant instant(ResultSet r, int index) throws SQLException {
+        long v = r.getLong(index);
+        return r.wasNull() ? null : Instant.ofEpochSecond(v);
+    }
+}
