@@ -89,7 +89,8 @@ public final class TokenService {
     public Token activate(String username, String id, String code, String address) throws SQLException {
         codeGuesses.take(username, "code attempts");
         Instant now = clock.instant();
-        return db.inTransaction(c -> {
+        // a wrong code must be counted, so the transaction commits and the refusal is thrown after it
+        Outcome outcome = db.inTransaction(c -> {
             TokenRecord t = require(c, username, id);
             if (!TokenRecord.PENDING.equals(t.status())) {
                 throw wrongState("This token is already activated.");
@@ -107,7 +108,7 @@ public final class TokenService {
                 TokenRecord active = t.activatedAt(now, now.plus(Duration.ofDays(limits.lifetimeDays())), matched);
                 store.update(c, active);
                 audit.record("token_activated", username, address, id, null);
-                return view(active, now);
+                return new Outcome(view(active, now), null);
             }
             boolean drift = TOTP.isWellFormed(code) && matchStep(t, code, nowStep, 2) != null;
             TokenRecord failed = t.failedOnce();
@@ -115,13 +116,24 @@ public final class TokenService {
             audit.record("token_activation_failed", username, address, id, drift ? "clock_drift" : "code_invalid");
             int left = ACTIVATION_TRIES - failed.failedAttempts();
             if (drift) {
-                throw new ProblemException(Problem.of(422, ErrorCode.CLOCK_DRIFT, "Phone clock is off",
-                        "The code belongs to a time about a minute away from now: your device's clock is off. "
-                                + "Turn on automatic date and time on the device, then try a new code.")
-                        .withAttemptsLeft(left));
+                return new Outcome(null, new ProblemException(Problem.of(422, ErrorCode.CLOCK_DRIFT,
+                        "Phone clock is off", "The code belongs to a time about a minute away from now: your "
+                                + "device's clock is off. Turn on automatic date and time on the device, then try "
+                                + "a new code.").withAttemptsLeft(left)));
             }
-            throw codeInvalid(left);
+            return new Outcome(null, codeInvalid(left));
         });
+        return outcome.tokenOrThrow();
+    }
+
+    /** A token, or the refusal to throw once the transaction that counted the failure has committed. */
+    private record Outcome(Token token, ProblemException refusal) {
+        Token tokenOrThrow() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return token;
+        }
     }
 
     public Token rename(String username, String id, String rawName, String address) throws SQLException {

@@ -1,0 +1,143 @@
+package se.lu.lunarc.otp.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import se.lu.lunarc.otp.api.CreatedToken;
+import se.lu.lunarc.otp.api.LoginStarted;
+import se.lu.lunarc.otp.client.ApiException;
+import se.lu.lunarc.otp.client.ClientOptions;
+import se.lu.lunarc.otp.client.EnrollmentClient;
+import se.lu.lunarc.otp.client.HumanCheckSolver;
+import se.lu.lunarc.otp.otp.OtpAuthUri;
+import se.lu.lunarc.otp.server.Backend;
+import se.lu.lunarc.otp.server.EnrollmentServer;
+import se.lu.lunarc.otp.server.ServerConfig;
+import se.lu.lunarc.otp.server.sms.FileSmsGateway;
+import se.lu.lunarc.otp.server.users.FileUserDirectory;
+import se.lu.lunarc.otp.server.users.PasswordHasher;
+import se.lu.lunarc.otp.server.users.User;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real reference backend on a loopback port, with a real database and SMS outbox file in a test folder,
+ * users {@code alice} (password {@code alice-pw}) and optionally {@code user00..userNN}, and a clock the test
+ * controls.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String PASSWORD_SUFFIX = "-pw";
+    private static final PasswordHasher HASHER = new PasswordHasher();
+    private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
+
+    public final MutableClock clock;
+    public final Path dir;
+    public final ServerConfig config;
+    private final List<User> users;
+    private EnrollmentServer server;
+
+    private TestServer(Path dir, MutableClock clock, ServerConfig config, List<User> users) {
+        this.dir = dir;
+        this.clock = clock;
+        this.config = config;
+        this.users = users;
+    }
+
+    public static TestServer start(Path dir) throws Exception {
+        return start(dir, null, 0);
+    }
+
+    public static TestServer start(Path dir, ServerConfig.Limits limits, int extraUsers) throws Exception {
+        List<User> users = new ArrayList<>();
+        users.add(user("alice", "+46701740601"));
+        for (int i = 0; i < extraUsers; i++) {
+            users.add(user(String.format("user%02d", i), String.format("+467017406%02d", 10 + i)));
+        }
+        ServerConfig config = new ServerConfig("127.0.0.1:0", false, null, dir, "LUNARC", null,
+                new ServerConfig.Sms("file", dir.resolve("sms-outbox.jsonl"), null, null), null, limits, null, 0,
+                false);
+        TestServer t = new TestServer(dir, new MutableClock(Instant.parse("2026-11-28T10:00:00Z")), config, users);
+        t.startServer();
+        return t;
+    }
+
+    private static User user(String name, String mobile) {
+        return new User(name, "User " + name, name + "@example.org", mobile, "Lund University",
+                HASHER.hash((name + PASSWORD_SUFFIX).toCharArray()));
+    }
+
+    public void startServer() throws Exception {
+        FileUserDirectory directory = new FileUserDirectory(users, HASHER);
+        server = EnrollmentServer.start(new Backend(config, directory,
+                new FileSmsGateway(config.sms().file(), clock), clock));
+    }
+
+    /** Stops and starts the server on the same data folder, as a service restart would. */
+    public void restart() throws Exception {
+        server.close();
+        startServer();
+    }
+
+    public String baseUrl() {
+        return server.baseUri().toString();
+    }
+
+    public EnrollmentServer server() {
+        return server;
+    }
+
+    public EnrollmentClient client() throws ApiException {
+        return new EnrollmentClient(ClientOptions.of(server.baseUri()).withEnvironment(Map.of()));
+    }
+
+    public String serviceKey() throws IOException {
+        return Files.readString(dir.resolve("service-key")).strip();
+    }
+
+    /** The code in the newest SMS sent to {@code username}'s phone, read from the outbox file. */
+    public String lastSmsCode(String username) throws IOException {
+        String mobile = users.stream().filter(u -> u.username().equals(username)).findFirst().orElseThrow().mobile();
+        ObjectMapper json = new ObjectMapper();
+        String code = null;
+        for (String line : Files.readAllLines(config.sms().file())) {
+            JsonNode m = json.readTree(line);
+            if (m.get("to").asText().equals(mobile)) {
+                Matcher matcher = CODE.matcher(m.get("text").asText());
+                code = matcher.find() ? matcher.group(1) : null;
+            }
+        }
+        return code;
+    }
+
+    /** Signs {@code username} in through both steps with a fresh client. */
+    public EnrollmentClient signedIn(String username) throws Exception {
+        EnrollmentClient c = client();
+        LoginStarted started = c.login(username, (username + PASSWORD_SUFFIX).toCharArray(),
+                HumanCheckSolver.solve(c.humanCheck()));
+        c.submitCode(started.loginId(), lastSmsCode(username));
+        return c;
+    }
+
+    /** The code the phone app would show now for a freshly created token. */
+    public String codeNow(CreatedToken created) {
+        OtpAuthUri uri = OtpAuthUri.parse(created.enrollment().otpauthUri());
+        return uri.totp().code(uri.secret(), clock.instant());
+    }
+
+    public String codeAt(CreatedToken created, long stepOffset) {
+        OtpAuthUri uri = OtpAuthUri.parse(created.enrollment().otpauthUri());
+        return uri.totp().code(uri.secret(), uri.totp().step(clock.instant()) + stepOffset);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close();
+    }
+}
