@@ -62,8 +62,9 @@ final class ApiRoutes {
                 new ApiRoute(POST, BASE + "/login/{loginId}/resend", ctx -> ctx.status(202).json(
                         b.logins.resend(ctx.pathParam("loginId"), address(ctx)))),
                 new ApiRoute(POST, BASE + "/logout", ctx -> {
-                    b.sessions.require(bearer(ctx));
+                    String user = user(ctx);
                     b.sessions.close(bearer(ctx));
+                    b.audit.record("logout", user, address(ctx));
                     ctx.status(204);
                 }),
                 new ApiRoute(GET, BASE + "/me", ctx -> {
@@ -100,7 +101,7 @@ final class ApiRoutes {
                     ctx.status(204);
                 }),
                 new ApiRoute(POST, BASE + "/validate", ctx -> {
-                    b.validate.requireServiceKey(ctx.header("X-Service-Key"));
+                    b.validate.requireServiceKey(ctx.header("X-Service-Key"), address(ctx));
                     ValidateBody body = body(ctx, ValidateBody.class);
                     ctx.json(b.validate.validate(body.username(), body.code(), address(ctx)));
                 }));

@@ -1,6 +1,7 @@
 package se.lu.lunarc.otp.server;
 
 import se.lu.lunarc.otp.api.ErrorCode;
+import se.lu.lunarc.otp.api.TokenStatus;
 import se.lu.lunarc.otp.api.ValidateResult;
 import se.lu.lunarc.otp.otp.Totp;
 import se.lu.lunarc.otp.server.audit.AuditLog;
@@ -44,9 +45,10 @@ public final class ValidateService {
         this.perAddress = new RateLimiter(config.limits().validatePerAddress(), clock);
     }
 
-    public void requireServiceKey(String presented) {
+    public void requireServiceKey(String presented, String address) {
         if (serviceKey == null || presented == null
                 || !MessageDigest.isEqual(serviceKey, presented.getBytes(StandardCharsets.UTF_8))) {
+            audit.record("validate_refused", null, address, null, ErrorCode.SERVICE_KEY_INVALID);
             throw new ProblemException(401, ErrorCode.SERVICE_KEY_INVALID, "Service key not accepted",
                     "This call needs the service key from the server's configuration.");
         }
@@ -64,7 +66,7 @@ public final class ValidateService {
             boolean anyActive = false;
             if (TOTP.isWellFormed(code)) {
                 for (TokenRecord t : store.listFor(c, user)) {
-                    if (!TokenRecord.ACTIVE.equals(t.status()) || TokenService.status(t, now) != se.lu.lunarc.otp.api.TokenStatus.ACTIVE) {
+                    if (!TokenRecord.ACTIVE.equals(t.status()) || TokenService.status(t, now) != TokenStatus.ACTIVE) {
                         continue;
                     }
                     anyActive = true;

@@ -16,7 +16,7 @@ public final class TokenStore {
             + "expires, last_used, last_step, drift_steps, failed_attempts";
 
     public List<TokenRecord> listFor(Connection c, String username) throws SQLException {
-        return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? ORDER BY created, id", username);
+        return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? ORDER BY created, rowid", username);
     }
 
     public Optional<TokenRecord> find(Connection c, String username, String id) throws SQLException {
