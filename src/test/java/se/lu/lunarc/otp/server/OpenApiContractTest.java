@@ -1,0 +1,105 @@
+package se.lu.lunarc.otp.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.lu.lunarc.otp.api.CreatedToken;
+import se.lu.lunarc.otp.api.Enrollment;
+import se.lu.lunarc.otp.api.ErrorCode;
+import se.lu.lunarc.otp.api.HumanChallenge;
+import se.lu.lunarc.otp.api.HumanProof;
+import se.lu.lunarc.otp.api.LoginStarted;
+import se.lu.lunarc.otp.api.Me;
+import se.lu.lunarc.otp.api.Problem;
+import se.lu.lunarc.otp.api.SessionStarted;
+import se.lu.lunarc.otp.api.SmsInfo;
+import se.lu.lunarc.otp.api.Token;
+import se.lu.lunarc.otp.api.TokenList;
+import se.lu.lunarc.otp.api.ValidateResult;
+import se.lu.lunarc.otp.testing.TestServer;
+
+import java.io.InputStream;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** openapi.yaml is the contract: the server serves exactly its operations, and the shared types match its schemas. */
+class OpenApiContractTest {
+    @TempDir
+    Path dir;
+
+    static JsonNode spec() throws Exception {
+        try (InputStream in = OpenApiContractTest.class.getResourceAsStream("/se/lu/lunarc/otp/api/openapi.yaml")) {
+            return new ObjectMapper(new YAMLFactory()).readTree(in);
+        }
+    }
+
+    @Test
+    void theServerServesExactlyTheOperationsOfTheSpec() throws Exception {
+        JsonNode spec = spec();
+        assertThat(spec.get("openapi").asText()).startsWith("3.1");
+        Set<String> inSpec = new TreeSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = spec.get("paths").fields(); it.hasNext(); ) {
+            var path = it.next();
+            for (String method : new String[] {"get", "post", "patch", "delete", "put"}) {
+                if (path.getValue().has(method)) {
+                    inSpec.add(method.toUpperCase(Locale.ROOT) + " /api/v1" + path.getKey());
+                }
+            }
+        }
+        try (TestServer server = TestServer.start(dir)) {
+            Set<String> served = EnrollmentServer.routesOf(server.server().backend()).stream()
+                    .map(r -> r.method().name() + " " + r.path()).collect(Collectors.toCollection(TreeSet::new));
+            assertThat(served).isEqualTo(inSpec);
+        }
+    }
+
+    @Test
+    void everyProblemCodeIsInTheSpec() throws Exception {
+        Set<String> specCodes = new HashSet<>();
+        spec().at("/components/schemas/Problem/properties/code/enum").forEach(n -> specCodes.add(n.asText()));
+        Set<String> javaCodes = Arrays.stream(ErrorCode.class.getFields())
+                .filter(f -> Modifier.isStatic(f.getModifiers())).map(f -> {
+                    try {
+                        return (String) f.get(null);
+                    } catch (IllegalAccessException e) {
+                        throw new AssertionError(e);
+                    }
+                }).collect(Collectors.toSet());
+        assertThat(javaCodes).isEqualTo(specCodes);
+    }
+
+    @Test
+    void sharedTypesHaveExactlyTheSchemasProperties() throws Exception {
+        Map<String, Class<?>> types = Map.ofEntries(
+                Map.entry("HumanChallenge", HumanChallenge.class), Map.entry("HumanProof", HumanProof.class),
+                Map.entry("SmsInfo", SmsInfo.class), Map.entry("LoginStarted", LoginStarted.class),
+                Map.entry("SessionStarted", SessionStarted.class), Map.entry("Me", Me.class),
+                Map.entry("Token", Token.class), Map.entry("TokenList", TokenList.class),
+                Map.entry("Enrollment", Enrollment.class), Map.entry("CreatedToken", CreatedToken.class),
+                Map.entry("ValidateResult", ValidateResult.class), Map.entry("Problem", Problem.class),
+                Map.entry("LoginRequest", ApiRoutes.LoginBody.class), Map.entry("CodeRequest", ApiRoutes.CodeBody.class),
+                Map.entry("ResyncRequest", ApiRoutes.ResyncBody.class),
+                Map.entry("ValidateRequest", ApiRoutes.ValidateBody.class));
+        JsonNode schemas = spec().at("/components/schemas");
+        for (var e : types.entrySet()) {
+            Set<String> specProps = new TreeSet<>();
+            schemas.get(e.getKey()).get("properties").fieldNames().forEachRemaining(specProps::add);
+            Set<String> javaProps = Arrays.stream(e.getValue().getRecordComponents()).map(RecordComponent::getName)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertThat(javaProps).as(e.getKey()).isEqualTo(specProps);
+        }
+    }
+}
