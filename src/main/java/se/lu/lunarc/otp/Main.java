@@ -27,8 +27,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        // no subcommand: until the wizard exists, show what there is
-        spec.commandLine().usage(System.err);
+        // no subcommand: until the wizard exists, picocli shows the usage with this error
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand (the wizard is not built yet).");
     }
 }

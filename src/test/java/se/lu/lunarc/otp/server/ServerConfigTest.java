@@ -1,0 +1,33 @@
+package se.lu.lunarc.otp.server;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ServerConfigTest {
+    @Test
+    void theShippedExampleConfigReadsAsDocumented() throws Exception {
+        ServerConfig c = ServerConfig.load(Path.of("packaging/config/server.example.yaml"));
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.port()).isEqualTo(8443);
+        assertThat(c.tls().keystore()).isEqualTo(Path.of("/etc/lunarc-otp/server.p12"));
+        assertThat(c.sms().type()).isEqualTo("http");
+        assertThat(c.sms().http().extraFields()).containsEntry("sender", "LUNARC");
+        assertThat(c.tokens().lifetimeDays()).isEqualTo(730);
+        assertThat(c.limits().loginPerUser().attempts()).isEqualTo(10);
+        assertThat(c.toString()).doesNotContain("change-me");
+    }
+
+    @Test
+    void anEmptyConfigTakesTheDefaults() {
+        ServerConfig c = new ServerConfig(null, false, null, null, null, null, null, null, null, null, 0, false);
+        assertThat(c.listen()).isEqualTo("127.0.0.1:8443");
+        assertThat(c.issuer()).isEqualTo("LUNARC");
+        assertThat(c.sessionIdleMinutes()).isEqualTo(15);
+        assertThat(c.tokens().maxPerUser()).isEqualTo(5);
+        assertThat(c.tokens().activateWithinSeconds()).isEqualTo(600);
+        assertThat(c.limits().validateLockoutFailures()).isEqualTo(10);
+    }
+}
