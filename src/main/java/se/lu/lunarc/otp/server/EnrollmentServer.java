@@ -97,6 +97,12 @@ public final class EnrollmentServer implements AutoCloseable {
         return URI.create((tls ? "https" : "http") + "://" + shown + ":" + port());
     }
 
+    /** The ports Jetty listens on: with TLS there must be the HTTPS one only. */
+    public java.util.List<Integer> listeningPorts() {
+        return java.util.Arrays.stream(app.jettyServer().server().getConnectors())
+                .map(c -> ((ServerConnector) c).getLocalPort()).toList();
+    }
+
     public Backend backend() {
         return backend;
     }

@@ -42,6 +42,11 @@ public record ServerConfig(
         public Tls {
             type = type == null ? "PKCS12" : type;
         }
+
+        @Override
+        public String toString() {
+            return "Tls[keystore=" + keystore + ", type=" + type + ", password=***]";
+        }
     }
 
     /** The user directory; the file format is described in {@code packaging/users.example.yaml}. */

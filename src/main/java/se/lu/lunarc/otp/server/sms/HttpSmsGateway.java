@@ -51,11 +51,11 @@ public final class HttpSmsGateway implements SmsGateway {
                 if (response.isSuccessful()) {
                     return;
                 }
-                // the status is safe to log; the body might echo the message and its code
-                log.warn("SMS provider answered HTTP {} (attempt {} of {})", response.code(), attempt + 1,
-                        config.retries() + 1);
-                last = new IOException("SMS provider answered HTTP " + response.code());
-                if (response.code() < 500) {
+                int status = response.code();
+                // the status is safe to log; the body might echo the message
+                log.warn("SMS provider answered HTTP {} (attempt {} of {})", status, attempt + 1, config.retries() + 1);
+                last = new IOException("SMS provider answered HTTP " + status);
+                if (status < 500) {
                     break;
                 }
             } catch (IOException e) {
