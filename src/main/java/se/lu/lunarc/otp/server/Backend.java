@@ -9,7 +9,6 @@ import se.lu.lunarc.otp.server.users.UserDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,9 +52,7 @@ public final class Backend implements AutoCloseable {
     /** The key the cluster's login bridge presents; made (0600) at first start when the file is missing. */
     static String serviceKey(ServerConfig config) throws IOException {
         Path file = config.serviceKeyFile() != null ? config.serviceKeyFile() : config.dataDir().resolve("service-key");
-        if (!Files.exists(file)) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        if (PrivateFiles.createIfMissing(file, "rw-------")) {
             Files.writeString(file, Secrets.randomId(256) + "\n");
         }
         return Files.readString(file).strip();

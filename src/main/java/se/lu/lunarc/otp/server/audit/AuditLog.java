@@ -1,5 +1,6 @@
 package se.lu.lunarc.otp.server.audit;
 
+import se.lu.lunarc.otp.server.PrivateFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,10 +28,7 @@ public final class AuditLog {
     public AuditLog(Path file, Clock clock) throws IOException {
         this.file = file;
         this.clock = clock;
-        if (!Files.exists(file)) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
-        }
+        PrivateFiles.createIfMissing(file, "rw-r-----");
     }
 
     public Path file() {

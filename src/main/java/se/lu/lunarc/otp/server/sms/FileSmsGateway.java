@@ -1,5 +1,6 @@
 package se.lu.lunarc.otp.server.sms;
 
+import se.lu.lunarc.otp.server.PrivateFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,10 +32,7 @@ public final class FileSmsGateway implements SmsGateway {
 
     @Override
     public synchronized void send(String to, String text) throws IOException {
-        if (!Files.exists(file)) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
+        PrivateFiles.createIfMissing(file, "rw-------");
         Map<String, String> line = new LinkedHashMap<>();
         line.put("to", to);
         line.put("text", text);

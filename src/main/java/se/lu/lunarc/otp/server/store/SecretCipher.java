@@ -1,16 +1,15 @@
 package se.lu.lunarc.otp.server.store;
 
+import se.lu.lunarc.otp.server.PrivateFiles;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -34,15 +33,11 @@ public final class SecretCipher {
     }
 
     public static SecretCipher fromKeyFile(Path file) throws IOException {
-        if (!Files.exists(file)) {
+        if (PrivateFiles.createIfMissing(file, "rw-------")) {
             byte[] fresh = new byte[32];
             new SecureRandom().nextBytes(fresh);
             try {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.write(file, fresh);
-            } catch (FileAlreadyExistsException raced) {
-                // another process made it first: use theirs
             } finally {
                 Arrays.fill(fresh, (byte) 0);
             }
