@@ -2,16 +2,37 @@ package se.lu.lunarc.otp;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import se.lu.lunarc.otp.server.ServerCommand;
+import se.lu.lunarc.otp.ui.ClientSettings;
+import se.lu.lunarc.otp.ui.WizardLauncher;
 
-/** {@code lunarc-otp}: the enrollment tool's command line. */
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code lunarc-otp}: the enrollment wizard, or with {@code server} the backend. */
 @Command(name = "lunarc-otp", mixinStandardHelpOptions = true, version = "lunarc-otp 0.1.0",
-        description = "Register an OTP authenticator for LUNARC, or run the enrollment backend.%n"
-                + "The desktop wizard is not built yet; run 'lunarc-otp server --demo' for the backend.",
+        description = {"Register an OTP authenticator for LUNARC: opens the enrollment wizard.",
+                "",
+                "Settings are taken from, first to last: the options below, the environment variable "
+                        + "LUNARC_OTP_SERVER, ~/.config/lunarc-otp/client.properties (or under $XDG_CONFIG_HOME), "
+                        + "/etc/lunarc-otp/client.properties. The files' keys: server, caBundle, "
+                        + "connectTimeoutSeconds, readTimeoutSeconds, appName, support, lang.",
+                "With no server configured the wizard runs a built-in demo backend (user demo / lunarc-demo)."},
         subcommands = ServerCommand.class)
-public final class Main implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class Main implements Callable<Integer> {
+    @Option(names = "--server", paramLabel = "URL", description = "Enrollment server, e.g. https://otp.example.org")
+    String server;
+
+    @Option(names = "--lang", paramLabel = "LANG", description = "en or sv (default: the system's language).")
+    String lang;
+
+    @Option(names = "--ca-bundle", paramLabel = "PEM", description = "Extra CA certificates to trust, besides the system's.")
+    String caBundle;
+
+    @Option(names = "--startup-probe", description = "Open the sign-in screen, print the time to its first frame, exit.")
+    boolean startupProbe;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -26,8 +47,11 @@ public final class Main implements Runnable {
     }
 
     @Override
-    public void run() {
-        // no subcommand: until the wizard exists, picocli shows the usage with this error
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand (the wizard is not built yet).");
+    public Integer call() throws Exception {
+        Map<String, String> args = new HashMap<>();
+        args.put("server", server);
+        args.put("lang", lang);
+        args.put("caBundle", caBundle);
+        return WizardLauncher.run(ClientSettings.resolve(args), startupProbe);
     }
 }

@@ -18,7 +18,9 @@ public final class ApiException extends Exception {
         /** An answer that is not API v1: HTML, garbage, truncated or wrongly typed JSON. */
         BAD_RESPONSE,
         /** The configured URL is not allowed (plain http:// to a host other than loopback). */
-        INSECURE_URL
+        INSECURE_URL,
+        /** A fault in this program, not in the server or network. */
+        INTERNAL
     }
 
     private final Kind kind;
@@ -44,6 +46,11 @@ public final class ApiException extends Exception {
 
     static ApiException of(Kind kind, String detail, String diagnostics, Throwable cause) {
         return new ApiException(kind, 0, null, detail, null, null, diagnostics, cause);
+    }
+
+    /** A fault of this program, carried to the UI like any other failure, with the class as its detail. */
+    public static ApiException internal(Throwable cause) {
+        return of(Kind.INTERNAL, "Something went wrong in this program.", cause.getClass().getName(), cause);
     }
 
     public Kind kind() { return kind; }

@@ -49,6 +49,11 @@ public final class Backend implements AutoCloseable {
         return audit;
     }
 
+    /** The file SMS gateway's outbox, where the configuration has one (the demo's phone). */
+    public Path smsOutbox() {
+        return "file".equals(config.sms().type()) ? config.sms().file() : null;
+    }
+
     /** The key the cluster's login bridge presents; made (0600) at first start when the file is missing. */
     static String serviceKey(ServerConfig config) throws IOException {
         Path file = config.serviceKeyFile() != null ? config.serviceKeyFile() : config.dataDir().resolve("service-key");

@@ -1,0 +1,33 @@
+package se.lu.lunarc.otp.ui;
+
+import se.lu.lunarc.otp.client.ApiException;
+
+import java.text.MessageFormat;
+import java.util.ResourceBundle;
+
+/** What to tell the user about a failure, in their language: by problem code, else by kind of failure. */
+public final class ErrorMessages {
+    private ErrorMessages() {}
+
+    public static String text(ResourceBundle rb, ApiException e) {
+        if (e.kind() == ApiException.Kind.PROBLEM) {
+            String key = "error." + e.code();
+            if (rb.containsKey(key)) {
+                long wait = e.retryAfterSeconds() == null ? 0 : e.retryAfterSeconds();
+                int left = e.attemptsLeft() == null ? 0 : e.attemptsLeft();
+                String text = MessageFormat.format(rb.getString(key), wait, left);
+                if (e.attemptsLeft() != null && !"clock_drift".equals(e.code()) && !"code_invalid".equals(e.code())) {
+                    text += " " + MessageFormat.format(rb.getString("error.triesLeft"), left);
+                }
+                return text;
+            }
+            return e.detail() != null ? e.detail() : rb.getString("error.kind.BAD_RESPONSE");
+        }
+        return rb.getString("error.kind." + e.kind().name());
+    }
+
+    /** Whether trying the same thing again may help (network trouble), so the banner offers Retry. */
+    public static boolean retryable(ApiException e) {
+        return e.kind() == ApiException.Kind.UNREACHABLE || e.kind() == ApiException.Kind.TIMEOUT;
+    }
+}

@@ -1,0 +1,125 @@
+package se.lu.lunarc.otp.ui;
+
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.stage.Stage;
+import se.lu.lunarc.otp.ui.common.SmsInbox;
+
+import java.util.EnumSet;
+import java.util.ResourceBundle;
+
+/**
+ * The window: a header (title, DEMO badge, busy spinner, Log out), the current screen, and in the demo the SMS
+ * inbox. Owns the wiring of state, tasks and navigation.
+ */
+public final class Wizard {
+    private final WizardState state;
+    private final BorderPane frame = new BorderPane();
+    private final Navigator navigator;
+    private final Label title = new Label();
+    private final Label demoBadge = new Label();
+    private final Button logout = new Button();
+    private final ProgressIndicator busy = new ProgressIndicator();
+    private SmsInbox inbox;
+    private Stage stage;
+
+    public Wizard(ClientSettings settings) {
+        Tasks tasks = new Tasks();
+        this.state = new WizardState(settings, new ClientHolder(settings), tasks);
+        this.navigator = new Navigator(frame, state);
+    }
+
+    public WizardState state() {
+        return state;
+    }
+
+    public Navigator navigator() {
+        return navigator;
+    }
+
+    public void show(Stage stage) {
+        this.stage = stage;
+        title.getStyleClass().add("app-title");
+        demoBadge.getStyleClass().add("demo-badge");
+        demoBadge.setVisible(state.settings.demo());
+        demoBadge.setManaged(state.settings.demo());
+        busy.getStyleClass().add("busy");
+        busy.setPrefSize(22, 22);
+        busy.visibleProperty().bind(state.tasks.busyProperty());
+        logout.setOnAction(e -> logOut());
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox header = new HBox(10, title, demoBadge, spacer, busy, logout);
+        header.setAlignment(Pos.CENTER_LEFT);
+        header.setPadding(new Insets(8, 12, 8, 12));
+        header.getStyleClass().add("header");
+        frame.setTop(header);
+        if (state.settings.demo()) {
+            inbox = new SmsInbox(state.client::demoOutbox);
+            inbox.setPadding(new Insets(8));
+            frame.setRight(inbox);
+            // start the demo backend now, in the background, so Sign in does not wait for it
+            state.tasks.background(() -> state.client.get(), c -> { }, e -> { });
+        }
+        navigator.onPageChange(page -> {
+            boolean signedIn = EnumSet.of(Navigator.Page.ACCOUNT, Navigator.Page.NAME, Navigator.Page.QR,
+                    Navigator.Page.ACTIVATE).contains(page);
+            logout.setVisible(signedIn);
+            logout.setManaged(signedIn);
+        });
+        state.locale.addListener((o, a, b) -> applyTexts());
+        Scene scene = new Scene(frame, 820, 600);
+        scene.getStylesheets().add(Wizard.class.getResource("wizard.css").toExternalForm());
+        stage.setScene(scene);
+        stage.setMinWidth(560);
+        stage.setMinHeight(440);
+        stage.setOnHidden(e -> close());
+        applyTexts();
+        navigator.go(Navigator.Page.SIGN_IN);
+        stage.show();
+    }
+
+    private void applyTexts() {
+        ResourceBundle rb = state.bundle();
+        stage.setTitle(rb.getString("app.title"));
+        title.setText(rb.getString("app.title"));
+        demoBadge.setText(rb.getString("demo.badge"));
+        demoBadge.setAccessibleText(rb.getString("demo.badge.accessible"));
+        logout.setText(rb.getString("action.logout"));
+        busy.setAccessibleText(rb.getString("busy"));
+        if (inbox != null) {
+            inbox.init(rb);
+        }
+    }
+
+    private void logOut() {
+        state.tasks.run(() -> {
+            state.client.get().logout();
+            return null;
+        }, ok -> signedOut(), failure -> signedOut());
+    }
+
+    private void signedOut() {
+        state.signedOut();
+        state.flash = new String[] {"info", state.bundle().getString("signin.loggedOut")};
+        navigator.go(Navigator.Page.SIGN_IN);
+    }
+
+    private void close() {
+        navigator.close();
+        if (inbox != null) {
+            inbox.stop();
+        }
+        state.signedOut();
+        state.tasks.shutdown();
+        state.client.close();
+    }
+}

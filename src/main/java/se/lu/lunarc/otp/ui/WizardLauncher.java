@@ -1,0 +1,47 @@
+package se.lu.lunarc.otp.ui;
+
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.CountDownLatch;
+
+/** Starts JavaFX, opens the wizard and waits until its window closes. */
+public final class WizardLauncher {
+    private WizardLauncher() {}
+
+    public static int run(ClientSettings settings, boolean startupProbe) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(1);
+        Platform.setImplicitExit(true);
+        Platform.startup(() -> {
+            Stage stage = new Stage();
+            stage.setOnHiding(e -> closed.countDown());
+            new Wizard(settings).show(stage);
+            if (startupProbe) {
+                probe(stage);
+            }
+        });
+        closed.await();
+        Platform.exit();
+        return 0;
+    }
+
+    /** Prints the time from JVM start to the second frame drawn with Sign in visible, then closes. */
+    private static void probe(Stage stage) {
+        new AnimationTimer() {
+            int frames;
+
+            @Override
+            public void handle(long now) {
+                if (++frames == 2) {
+                    stop();
+                    long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+                    System.out.println("startup-probe: first frame " + ms + " ms after JVM start");
+                    System.out.flush();
+                    stage.close();
+                }
+            }
+        }.start();
+    }
+}

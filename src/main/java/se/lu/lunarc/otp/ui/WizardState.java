@@ -1,0 +1,61 @@
+package se.lu.lunarc.otp.ui;
+
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import se.lu.lunarc.otp.api.CreatedToken;
+import se.lu.lunarc.otp.api.LoginStarted;
+import se.lu.lunarc.otp.api.Me;
+import se.lu.lunarc.otp.api.Token;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.ResourceBundle;
+
+/** What the screens share: settings, the client, and where the user is in the flow. FX thread only. */
+public final class WizardState {
+    public static final String BUNDLE = "se.lu.lunarc.otp.ui.messages";
+
+    public final ClientSettings settings;
+    public final ClientHolder client;
+    public final Tasks tasks;
+    public final ObjectProperty<Locale> locale;
+
+    /** Kept across an expired session, so the user need not type it again. */
+    public String username = "";
+    public LoginStarted login;
+    public Instant codeSentAt;
+    public Me me;
+    public List<Token> tokens = List.of();
+    /** The enrollment being shown: holds the token secret until the activation ends. */
+    public CreatedToken enrollment;
+    /** The pending token the Activate screen finishes (from a new enrollment, or from a pending card). */
+    public Token activating;
+    /** A message for the next screen to show once: {@code [kind, text]}, kind "success", "info" or "error". */
+    public String[] flash;
+
+    public WizardState(ClientSettings settings, ClientHolder client, Tasks tasks) {
+        this.settings = settings;
+        this.client = client;
+        this.tasks = tasks;
+        this.locale = new SimpleObjectProperty<>(supported(settings.locale()));
+    }
+
+    public ResourceBundle bundle() {
+        return ResourceBundle.getBundle(BUNDLE, locale.get());
+    }
+
+    public static Locale supported(Locale l) {
+        return "sv".equals(l.getLanguage()) ? Locale.forLanguageTag("sv") : Locale.ENGLISH;
+    }
+
+    /** Forgets everything of the signed-in user but the username; the enrollment's secret goes with it. */
+    public void signedOut() {
+        login = null;
+        codeSentAt = null;
+        me = null;
+        tokens = List.of();
+        enrollment = null;
+        activating = null;
+    }
+}

@@ -1,0 +1,158 @@
+package se.lu.lunarc.otp.ui.account;
+
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.layout.VBox;
+import se.lu.lunarc.otp.api.Token;
+import se.lu.lunarc.otp.client.ApiException;
+import se.lu.lunarc.otp.client.EnrollmentClient;
+import se.lu.lunarc.otp.ui.ErrorMessages;
+import se.lu.lunarc.otp.ui.Navigator;
+import se.lu.lunarc.otp.ui.ScreenController;
+import se.lu.lunarc.otp.ui.Tasks;
+import se.lu.lunarc.otp.ui.WizardState;
+import se.lu.lunarc.otp.ui.common.Banner;
+
+import java.text.MessageFormat;
+import java.util.List;
+import java.util.ResourceBundle;
+
+/** Step 3: the General tab (who you are) and the Tokens tab (cards, actions, "Activate Pocket Pass"). */
+public final class AccountController implements ScreenController, TokenCard.Actions {
+    private final WizardState state;
+    private final Navigator nav;
+
+    @FXML private ResourceBundle resources;
+    @FXML private TabPane tabs;
+    @FXML private Tab tokensTab;
+    @FXML private Label displayName;
+    @FXML private Label username;
+    @FXML private Label email;
+    @FXML private Label phone;
+    @FXML private Label affiliation;
+    @FXML private Label anyApp;
+    @FXML private Button activateNew;
+    @FXML private VBox cards;
+    @FXML private Banner banner;
+
+    public AccountController(WizardState state, Navigator nav) {
+        this.state = state;
+        this.nav = nav;
+    }
+
+    @FXML
+    private void initialize() {
+        banner.init(resources);
+        var me = state.me;
+        displayName.setText(orDash(me.displayName()));
+        username.setText(me.username());
+        email.setText(orDash(me.email()));
+        phone.setText(orDash(me.maskedPhone()));
+        affiliation.setText(orDash(me.affiliation()));
+        activateNew.setText(MessageFormat.format(resources.getString("tokens.activate"), state.settings.appName()));
+        anyApp.setText(MessageFormat.format(resources.getString("tokens.anyApp"), state.settings.appName()));
+        activateNew.disableProperty().bind(state.tasks.busyProperty());
+        showTokens(state.tokens);
+        if (state.flash != null) {
+            tabs.getSelectionModel().select(tokensTab);
+            if ("success".equals(state.flash[0])) {
+                banner.success(state.flash[1]);
+            } else {
+                banner.info(state.flash[1]);
+            }
+            state.flash = null;
+        }
+    }
+
+    private static String orDash(String s) {
+        return s == null || s.isBlank() ? "—" : s;
+    }
+
+    private void showTokens(List<Token> tokens) {
+        state.tokens = tokens;
+        cards.getChildren().clear();
+        if (tokens.isEmpty()) {
+            Label none = new Label(resources.getString("tokens.none"));
+            none.setWrapText(true);
+            cards.getChildren().add(none);
+        }
+        for (Token t : tokens) {
+            cards.getChildren().add(new TokenCard(t, resources, state.locale.get(), this));
+        }
+    }
+
+    @FXML
+    private void activateNew() {
+        nav.go(Navigator.Page.NAME);
+    }
+
+    interface Call {
+        Object run(EnrollmentClient c) throws Exception;
+    }
+
+    /** Runs one token action, then reloads the list and says what happened. */
+    private void act(Call call, String doneKey, Token t) {
+        banner.clear();
+        Tasks tasks = state.tasks;
+        tasks.run(() -> {
+            EnrollmentClient c = state.client.get();
+            call.run(c);
+            return c.tokens();
+        }, tokens -> {
+            showTokens(tokens);
+            banner.success(MessageFormat.format(resources.getString(doneKey), t.name()));
+        }, this::failed);
+    }
+
+    private void failed(ApiException e) {
+        if (!nav.handledGlobally(e)) {
+            banner.error(ErrorMessages.text(resources, e),
+                    e.kind() == ApiException.Kind.BAD_RESPONSE ? e.diagnostics() : null, null);
+        }
+    }
+
+    private TokenDialogs dialogs() {
+        return new TokenDialogs(resources, tabs.getScene().getWindow());
+    }
+
+    @Override
+    public void disable(Token t) {
+        act(c -> c.disable(t.id()), "tokens.disabled", t);
+    }
+
+    @Override
+    public void enable(Token t) {
+        act(c -> c.enable(t.id()), "tokens.enabled", t);
+    }
+
+    @Override
+    public void rename(Token t) {
+        dialogs().rename(t).ifPresent(name -> act(c -> c.rename(t.id(), name), "tokens.renamed",
+                new Token(t.id(), name.strip(), t.type(), t.status(), t.created(), t.activated(), t.expires(), t.lastUsed())));
+    }
+
+    @Override
+    public void resync(Token t) {
+        dialogs().resync(t).ifPresent(codes -> act(c -> c.resync(t.id(), codes[0], codes[1]), "tokens.resynced", t));
+    }
+
+    @Override
+    public void revoke(Token t) {
+        if (dialogs().confirmRevoke(t)) {
+            act(c -> {
+                c.revoke(t.id());
+                return null;
+            }, "tokens.revoked", t);
+        }
+    }
+
+    @Override
+    public void finish(Token t) {
+        state.activating = t;
+        state.enrollment = null;
+        nav.go(Navigator.Page.ACTIVATE);
+    }
+}

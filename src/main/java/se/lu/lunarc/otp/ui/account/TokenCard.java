@@ -1,0 +1,101 @@
+package se.lu.lunarc.otp.ui.account;
+
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TitledPane;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import se.lu.lunarc.otp.api.Token;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.Locale;
+import java.util.ResourceBundle;
+import java.util.function.Consumer;
+
+/** One token: name and status, and under "More" its dates and the actions its status allows. */
+final class TokenCard extends VBox {
+    /** What the card's buttons ask the account screen to do. */
+    interface Actions {
+        void disable(Token t);
+        void enable(Token t);
+        void rename(Token t);
+        void resync(Token t);
+        void revoke(Token t);
+        void finish(Token t);
+    }
+
+    TokenCard(Token t, ResourceBundle rb, Locale locale, Actions actions) {
+        getStyleClass().addAll("token-card", "status-" + t.status());
+        setSpacing(6);
+        setPadding(new Insets(10));
+        setId("token-" + t.id());
+        Label name = new Label(t.name());
+        name.getStyleClass().add("token-name");
+        Label status = new Label(rb.getString("status." + t.status()));
+        status.getStyleClass().addAll("token-status", "status-" + t.status());
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox top = new HBox(10, name, spacer, status);
+        top.setAlignment(Pos.CENTER_LEFT);
+        setAccessibleText(t.name() + ", " + rb.getString("status." + t.status()));
+
+        DateTimeFormatter fmt = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
+                .withLocale(locale).withZone(ZoneId.systemDefault());
+        GridPane dates = new GridPane();
+        dates.setHgap(12);
+        dates.setVgap(4);
+        row(dates, 0, rb.getString("token.start"), t.created(), fmt, rb);
+        row(dates, 1, rb.getString("token.expires"), t.expires(), fmt, rb);
+        row(dates, 2, rb.getString("token.activated"), t.activated(), fmt, rb);
+        row(dates, 3, rb.getString("token.lastLogin"), t.lastUsed(), fmt, rb);
+
+        FlowPane buttons = new FlowPane(8, 8);
+        switch (t.status()) {
+            case "active" -> buttons.getChildren().addAll(
+                    button(rb, "token.deactivate", t, actions::disable), button(rb, "token.edit", t, actions::rename),
+                    button(rb, "token.synchronize", t, actions::resync), button(rb, "token.revoke", t, actions::revoke));
+            case "disabled" -> buttons.getChildren().addAll(
+                    button(rb, "token.reactivate", t, actions::enable), button(rb, "token.edit", t, actions::rename),
+                    button(rb, "token.synchronize", t, actions::resync), button(rb, "token.revoke", t, actions::revoke));
+            case "pending" -> buttons.getChildren().addAll(
+                    button(rb, "token.finish", t, actions::finish), button(rb, "token.remove", t, actions::revoke));
+            case "expired" -> buttons.getChildren().add(button(rb, "token.remove", t, actions::revoke));
+            default -> { }
+        }
+        VBox more = new VBox(8, dates, buttons);
+        if ("pending".equals(t.status())) {
+            Label hint = new Label(rb.getString("token.pendingHint"));
+            hint.setWrapText(true);
+            more.getChildren().add(0, hint);
+        }
+        TitledPane morePane = new TitledPane(rb.getString("token.more"), more);
+        morePane.setAnimated(false); // animations crawl on a software-rendered remote desktop
+        morePane.setExpanded("pending".equals(t.status()));
+        morePane.setAccessibleText(rb.getString("token.more") + ": " + t.name());
+        getChildren().addAll(top, morePane);
+    }
+
+    private static void row(GridPane grid, int row, String label, Instant value, DateTimeFormatter fmt,
+                            ResourceBundle rb) {
+        grid.add(new Label(label), 0, row);
+        grid.add(new Label(value == null ? rb.getString("token.never") : fmt.format(value)), 1, row);
+    }
+
+    private static Button button(ResourceBundle rb, String key, Token t, Consumer<Token> action) {
+        Button b = new Button(rb.getString(key));
+        b.setMnemonicParsing(true);
+        b.setAccessibleText(rb.getString(key).replace("_", "") + ": " + t.name());
+        b.getStyleClass().add(key.replace('.', '-'));
+        b.setOnAction(e -> action.accept(t));
+        return b;
+    }
+}

@@ -1,0 +1,85 @@
+package se.lu.lunarc.otp.ui.common;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import javafx.application.Platform;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ResourceBundle;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** The demo's phone: the messages the demo backend "sent", newest first, read from its outbox file. */
+public final class SmsInbox extends VBox {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private final ObservableList<String> messages = FXCollections.observableArrayList();
+    private final ListView<String> list = new ListView<>(messages);
+    private final Label title = new Label();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lunarc-otp-demo-inbox");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ObjectMapper json = new ObjectMapper();
+
+    public SmsInbox(Supplier<Path> outbox) {
+        getStyleClass().add("sms-inbox");
+        title.getStyleClass().add("sms-inbox-title");
+        title.setWrapText(true);
+        list.setPrefWidth(230);
+        list.setFocusTraversable(true);
+        VBox.setVgrow(list, Priority.ALWAYS);
+        getChildren().addAll(title, list);
+        poller.scheduleWithFixedDelay(() -> poll(outbox.get()), 0, 1, TimeUnit.SECONDS);
+    }
+
+    public void init(ResourceBundle rb) {
+        title.setText(rb.getString("demo.inbox"));
+        list.setAccessibleText(rb.getString("demo.inbox"));
+        list.setPlaceholder(new Label(rb.getString("demo.inbox.empty")));
+    }
+
+    public List<String> messages() {
+        return List.copyOf(messages);
+    }
+
+    private void poll(Path file) {
+        if (file == null || !Files.exists(file)) {
+            return;
+        }
+        try {
+            List<String> lines = Files.readAllLines(file);
+            List<String> shown = new ArrayList<>();
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                JsonNode m = json.readTree(lines.get(i));
+                shown.add(TIME.format(Instant.parse(m.get("sentAt").asText())) + "  " + m.get("to").asText() + "\n"
+                        + m.get("text").asText());
+            }
+            Platform.runLater(() -> {
+                if (!shown.equals(messages)) {
+                    messages.setAll(shown);
+                }
+            });
+        } catch (Exception ignored) {
+            // a half-written line: the next poll reads it whole
+        }
+    }
+
+    public void stop() {
+        poller.shutdownNow();
+    }
+}

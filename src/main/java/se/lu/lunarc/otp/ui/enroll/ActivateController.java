@@ -1,0 +1,91 @@
+package se.lu.lunarc.otp.ui.enroll;
+
+import javafx.application.Platform;
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TextFormatter;
+import se.lu.lunarc.otp.api.Token;
+import se.lu.lunarc.otp.client.EnrollmentClient;
+import se.lu.lunarc.otp.ui.ErrorMessages;
+import se.lu.lunarc.otp.ui.Navigator;
+import se.lu.lunarc.otp.ui.ScreenController;
+import se.lu.lunarc.otp.ui.WizardState;
+import se.lu.lunarc.otp.ui.common.Banner;
+
+import java.text.MessageFormat;
+import java.util.List;
+import java.util.ResourceBundle;
+
+/** Step 6: the first code from the app; only then is the token active. */
+public final class ActivateController implements ScreenController {
+    private final WizardState state;
+    private final Navigator nav;
+
+    @FXML private ResourceBundle resources;
+    @FXML private TextField code;
+    @FXML private Button finish;
+    @FXML private Banner banner;
+
+    public ActivateController(WizardState state, Navigator nav) {
+        this.state = state;
+        this.nav = nav;
+    }
+
+    record Activated(Token token, List<Token> tokens) {}
+
+    @FXML
+    private void initialize() {
+        banner.init(resources);
+        code.setTextFormatter(new TextFormatter<String>(c -> c.getControlNewText().matches("\\d{0,6}") ? c : null));
+        finish.disableProperty().bind(code.textProperty().length().lessThan(6).or(state.tasks.busyProperty()));
+    }
+
+    @Override
+    public void onShow() {
+        Platform.runLater(code::requestFocus);
+    }
+
+    @Override
+    public void onHide() {
+        code.clear();
+    }
+
+    @FXML
+    private void finish() {
+        if (finish.isDisable()) {
+            return;
+        }
+        String entered = code.getText();
+        Token token = state.activating;
+        banner.clear();
+        state.tasks.run(() -> {
+            EnrollmentClient c = state.client.get();
+            Token active = c.activate(token.id(), entered);
+            return new Activated(active, c.tokens());
+        }, done -> {
+            EnrollmentEnd.drop(state);
+            state.tokens = done.tokens();
+            state.flash = new String[] {"success", MessageFormat.format(resources.getString("activate.success"),
+                    state.settings.appName(), done.token().name())};
+            nav.go(Navigator.Page.ACCOUNT);
+        }, e -> {
+            code.clear();
+            if (!nav.handledGlobally(e)) {
+                banner.error(ErrorMessages.text(resources, e), null, null);
+                code.requestFocus();
+            }
+        });
+    }
+
+    @FXML
+    private void cancel() {
+        // back to the QR code while it is still on hand; else to the token list, where the token stays pending
+        if (state.enrollment != null) {
+            nav.go(Navigator.Page.QR);
+        } else {
+            state.activating = null;
+            nav.go(Navigator.Page.ACCOUNT);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package se.lu.lunarc.otp.ui.enroll;
+
+import javafx.application.Platform;
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import se.lu.lunarc.otp.ui.ErrorMessages;
+import se.lu.lunarc.otp.ui.Navigator;
+import se.lu.lunarc.otp.ui.ScreenController;
+import se.lu.lunarc.otp.ui.WizardState;
+import se.lu.lunarc.otp.ui.common.Banner;
+
+import java.util.ResourceBundle;
+
+/** Step 4: a display name for the device; the server's rules and duplicates are told before Next. */
+public final class NameController implements ScreenController {
+    static final int MAX_LENGTH = 64;
+
+    private final WizardState state;
+    private final Navigator nav;
+
+    @FXML private ResourceBundle resources;
+    @FXML private TextField name;
+    @FXML private Label problem;
+    @FXML private Button next;
+    @FXML private Banner banner;
+
+    public NameController(WizardState state, Navigator nav) {
+        this.state = state;
+        this.nav = nav;
+    }
+
+    @FXML
+    private void initialize() {
+        banner.init(resources);
+        name.textProperty().addListener((o, a, b) -> check());
+        next.disableProperty().bind(state.tasks.busyProperty());
+        check();
+        problem.setText("");
+    }
+
+    @Override
+    public void onShow() {
+        Platform.runLater(name::requestFocus);
+    }
+
+    /** The name's problem in the user's language, or null when the server will accept it. */
+    String problemWith(String raw) {
+        String n = raw.strip();
+        if (n.isEmpty()) {
+            return resources.getString("name.empty");
+        }
+        if (n.codePointCount(0, n.length()) > MAX_LENGTH) {
+            return resources.getString("name.tooLong");
+        }
+        if (n.codePoints().anyMatch(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT)) {
+            return resources.getString("name.control");
+        }
+        boolean taken = state.tokens.stream().anyMatch(t -> !"revoked".equals(t.status()) && t.name().equalsIgnoreCase(n));
+        return taken ? resources.getString("name.taken") : null;
+    }
+
+    private boolean check() {
+        String p = problemWith(name.getText());
+        problem.setText(p == null ? "" : p);
+        name.setAccessibleHelp(p);
+        return p == null;
+    }
+
+    @FXML
+    private void next() {
+        if (!check()) {
+            name.requestFocus();
+            return;
+        }
+        String chosen = name.getText().strip();
+        banner.clear();
+        state.tasks.run(() -> state.client.get().createToken(chosen), created -> {
+            state.enrollment = created;
+            state.activating = created.token();
+            nav.go(Navigator.Page.QR);
+        }, e -> {
+            if (!nav.handledGlobally(e)) {
+                banner.error(ErrorMessages.text(resources, e), null, null);
+            }
+        });
+    }
+
+    @FXML
+    private void cancel() {
+        nav.go(Navigator.Page.ACCOUNT);
+    }
+}

@@ -1,0 +1,190 @@
+package se.lu.lunarc.otp.ui.signin;
+
+import javafx.application.Platform;
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.layout.VBox;
+import se.lu.lunarc.otp.api.HumanProof;
+import se.lu.lunarc.otp.api.LoginStarted;
+import se.lu.lunarc.otp.client.ApiException;
+import se.lu.lunarc.otp.client.HumanCheckSolver;
+import se.lu.lunarc.otp.ui.ErrorMessages;
+import se.lu.lunarc.otp.ui.Navigator;
+import se.lu.lunarc.otp.ui.ScreenController;
+import se.lu.lunarc.otp.ui.WizardState;
+import se.lu.lunarc.otp.ui.common.Banner;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.ResourceBundle;
+
+/** Step 1: username, password, "I am a human" (solved in the background), Proceed. */
+public final class SignInController implements ScreenController {
+    private final WizardState state;
+    private final Navigator nav;
+    private HumanProof proof;
+    private int humanCheckRound;
+
+    @FXML private ResourceBundle resources;
+    @FXML private TextField username;
+    @FXML private PasswordField password;
+    @FXML private CheckBox human;
+    @FXML private ProgressIndicator humanBusy;
+    @FXML private Label humanDone;
+    @FXML private Button proceed;
+    @FXML private Banner banner;
+    @FXML private VBox demoBox;
+    @FXML private ToggleButton english;
+    @FXML private ToggleButton swedish;
+
+    public SignInController(WizardState state, Navigator nav) {
+        this.state = state;
+        this.nav = nav;
+    }
+
+    @FXML
+    private void initialize() {
+        banner.init(resources);
+        username.setText(state.username);
+        demoBox.setVisible(state.settings.demo());
+        demoBox.setManaged(state.settings.demo());
+        ToggleGroup languages = new ToggleGroup();
+        english.setToggleGroup(languages);
+        swedish.setToggleGroup(languages);
+        (state.locale.get().getLanguage().equals("sv") ? swedish : english).setSelected(true);
+        english.setOnAction(e -> switchLanguage(Locale.ENGLISH, english));
+        swedish.setOnAction(e -> switchLanguage(Locale.forLanguageTag("sv"), swedish));
+        human.selectedProperty().addListener((o, was, is) -> {
+            if (is) {
+                solveHumanCheck();
+            } else {
+                proof = null;
+                humanCheckRound++;
+                humanBusy.setVisible(false);
+                humanDone.setVisible(false);
+                updateProceed();
+            }
+        });
+        username.textProperty().addListener((o, a, b) -> updateProceed());
+        password.textProperty().addListener((o, a, b) -> updateProceed());
+        state.tasks.busyProperty().addListener((o, a, b) -> updateProceed());
+        humanBusy.setVisible(false);
+        humanDone.setVisible(false);
+        updateProceed();
+        if (state.flash != null) {
+            if ("error".equals(state.flash[0])) {
+                banner.error(state.flash[1], null, null);
+            } else {
+                banner.info(state.flash[1]);
+            }
+            state.flash = null;
+        }
+    }
+
+    @Override
+    public void onShow() {
+        Platform.runLater(() -> (username.getText().isEmpty() ? username : password).requestFocus());
+    }
+
+    @Override
+    public void onHide() {
+        password.clear();
+        proof = null;
+        humanCheckRound++;
+    }
+
+    private void switchLanguage(Locale locale, ToggleButton pressed) {
+        pressed.setSelected(true);
+        if (!locale.equals(state.locale.get())) {
+            state.username = username.getText();
+            state.locale.set(locale);
+            nav.reload();
+        }
+    }
+
+    private void solveHumanCheck() {
+        int round = ++humanCheckRound;
+        proof = null;
+        humanBusy.setVisible(true);
+        humanDone.setVisible(false);
+        updateProceed();
+        state.tasks.background(() -> {
+            var client = state.client.get();
+            return HumanCheckSolver.solve(client.humanCheck());
+        }, solved -> {
+            if (round != humanCheckRound) {
+                return; // unticked or left meanwhile
+            }
+            proof = solved;
+            humanBusy.setVisible(false);
+            humanDone.setVisible(true);
+            updateProceed();
+        }, failure -> {
+            if (round != humanCheckRound) {
+                return;
+            }
+            humanBusy.setVisible(false);
+            human.setSelected(false);
+            showFailure(failure, this::tickAgain);
+        });
+    }
+
+    private void tickAgain() {
+        banner.clear();
+        human.setSelected(true);
+    }
+
+    private void updateProceed() {
+        proceed.setDisable(username.getText().isBlank() || password.getText().isEmpty() || proof == null
+                || state.tasks.isBusy());
+    }
+
+    @FXML
+    private void proceed() {
+        if (proceed.isDisable()) {
+            return;
+        }
+        String user = username.getText().trim();
+        char[] secret = password.getText().toCharArray();
+        HumanProof spent = proof;
+        proof = null; // a proof is accepted once, whatever the answer
+        banner.clear();
+        state.username = user;
+        boolean started = state.tasks.run(() -> {
+            try {
+                return state.client.get().login(user, secret, spent);
+            } finally {
+                Arrays.fill(secret, '\0');
+            }
+        }, this::signedIn, failure -> {
+            password.clear();
+            showFailure(failure, null);
+            human.setSelected(false);
+            human.setSelected(true); // a fresh proof for the next try
+            (failure.is("invalid_credentials") ? password : username).requestFocus();
+        });
+        if (!started) {
+            Arrays.fill(secret, '\0');
+        }
+    }
+
+    private void signedIn(LoginStarted login) {
+        state.login = login;
+        state.codeSentAt = Instant.now();
+        nav.go(Navigator.Page.CODE);
+    }
+
+    private void showFailure(ApiException e, Runnable retry) {
+        banner.error(ErrorMessages.text(resources, e),
+                e.kind() == ApiException.Kind.BAD_RESPONSE || e.kind() == ApiException.Kind.INTERNAL ? e.diagnostics() : null,
+                ErrorMessages.retryable(e) ? (retry != null ? retry : this::tickAgain) : null);
+    }
+}

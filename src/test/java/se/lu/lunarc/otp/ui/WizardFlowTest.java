@@ -1,0 +1,143 @@
+package se.lu.lunarc.otp.ui;
+
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TabPane;
+import javafx.scene.input.KeyCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.lu.lunarc.otp.otp.OtpAuthUri;
+import se.lu.lunarc.otp.testing.TestServer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole enrollment through the window, against the real backend on loopback. */
+class WizardFlowTest extends WizardRobot {
+    @TempDir
+    Path dir;
+    TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.start(dir);
+        open(settingsFor(server.server().baseUri(), Locale.ENGLISH));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        close();
+        server.close();
+    }
+
+    String cardStatus() {
+        return lookup(".token-card .token-status").queryAs(Label.class).getText();
+    }
+
+    void openCardActions() {
+        clickOn((Node) lookup(".token-card .titled-pane > .title").query());
+    }
+
+    @Test
+    void signInEnrollActivateAndManageTheToken() throws Exception {
+        assertThat(stage.getTitle()).isEqualTo("Register OTP Authenticator");
+        assertThat(lookup("#username").query().isFocused()).as("focus starts in Username").isTrue();
+        screenshot("1-sign-in");
+        signIn(server, "alice");
+
+        // General tab
+        assertThat(text("#displayName")).isEqualTo("User alice");
+        assertThat(text("#username")).isEqualTo("alice");
+        assertThat(text("#email")).isEqualTo("alice@example.org");
+        assertThat(text("#phone")).isEqualTo("+46 70*** **01");
+        assertThat(text("#affiliation")).isEqualTo("Lund University");
+        screenshot("3-account-general");
+
+        // Tokens tab → Activate Pocket Pass → name
+        interact(() -> lookup("#tabs").queryAs(TabPane.class).getSelectionModel().select(1));
+        assertThat(text("#activateNew")).isEqualTo("Activate Pocket Pass");
+        clickOn("#activateNew");
+        waitFor("#name");
+        screenshot("4-name");
+        clickOn("#name").write("My phone");
+        clickOn("#next");
+
+        // QR: read back from the screen's pixels, and it is what the server issued
+        waitFor("#qr");
+        String decoded = decodeQrFromScreen();
+        assertThat(decoded).isEqualTo(wizard.state().enrollment.enrollment().otpauthUri());
+        OtpAuthUri uri = OtpAuthUri.parse(decoded);
+        assertThat(uri.issuer()).isEqualTo("LUNARC");
+        assertThat(uri.account()).isEqualTo("alice");
+        screenshot("5-qr");
+        clickOn("#showKey");
+        assertThat(text("#key").replace(" ", "")).isEqualTo(uri.secretBase32());
+        assertThat(text("#key")).matches("([A-Z2-7]{4} )*[A-Z2-7]{1,4}");
+        assertThat(text("#settings")).contains("TOTP", "SHA-1", "6 digits", "30 seconds", "LUNARC", "alice");
+        screenshot("5b-qr-key");
+        clickOn("#next");
+
+        // Activate with the code the phone app would show
+        waitFor("#finish");
+        screenshot("6-activate");
+        clickOn("#code").write(uri.totp().code(uri.secret(), server.clock.instant()));
+        clickOn("#finish");
+        waitForBanner("activated successfully");
+        assertThat(bannerText()).contains("Pocket Pass activated successfully", "My phone");
+        assertThat(wizard.state().enrollment).as("the secret is dropped when the enrollment ends").isNull();
+        assertThat(cardStatus()).isEqualTo("Active");
+        screenshot("7-activated");
+
+        // Edit (rename)
+        openCardActions();
+        screenshot("8-token-more");
+        clickOn(".token-edit");
+        waitFor("#rename-field");
+        doubleClickOn("#rename-field").eraseText(20).write("Work phone");
+        type(KeyCode.ENTER);
+        waitForBanner("Work phone");
+        assertThat(text(".token-card .token-name")).isEqualTo("Work phone");
+
+        // Deactivate, then Reactivate
+        openCardActions();
+        clickOn(".token-deactivate");
+        waitUntil("status Deactivated", () -> cardStatus().equals("Deactivated"));
+        openCardActions();
+        clickOn(".token-reactivate");
+        waitUntil("status Active", () -> cardStatus().equals("Active"));
+
+        // Synchronize with two consecutive codes
+        server.clock.advance(Duration.ofSeconds(90));
+        long step = uri.totp().step(server.clock.instant());
+        openCardActions();
+        clickOn(".token-synchronize");
+        waitFor("#resync-code1");
+        clickOn("#resync-code1").write(uri.totp().code(uri.secret(), step - 1));
+        clickOn("#resync-code2").write(uri.totp().code(uri.secret(), step));
+        type(KeyCode.ENTER);
+        waitForBanner("synchronized");
+
+        // Revoke, with a confirmation that names the token
+        openCardActions();
+        clickOn(".token-revoke");
+        waitUntil("the confirmation", () -> lookup(".dialog-pane").tryQuery().isPresent());
+        assertThat(lookup(".dialog-pane .header-panel .label").queryAs(Label.class).getText()).contains("Work phone");
+        Node revoke = lookup(".dialog-pane .button").queryAll().stream()
+                .filter(b -> ((Button) b).getText().replace("_", "").equals("Revoke")).findFirst().orElseThrow();
+        clickOn(revoke);
+        waitUntil("status Revoked", () -> cardStatus().equals("Revoked"));
+
+        // Log out returns to Sign in
+        clickOn((Node) lookup(".header .button").query());
+        waitFor("#proceed");
+        assertThat(bannerText()).contains("logged out");
+        assertThat(text("#username")).isEqualTo("alice");
+        assertThat(text("#password")).isEmpty();
+    }
+}

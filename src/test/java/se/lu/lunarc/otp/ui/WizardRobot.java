@@ -1,0 +1,146 @@
+package se.lu.lunarc.otp.ui;
+
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.RGBLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
+import javafx.scene.image.Image;
+import javafx.scene.image.PixelReader;
+import javafx.stage.Stage;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+import se.lu.lunarc.otp.testing.TestServer;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Drives the real wizard window the way a user does, plus the checks a user makes by looking. */
+public class WizardRobot extends FxRobot {
+    protected Stage stage;
+    protected Wizard wizard;
+
+    public static ClientSettings settingsFor(URI server, Locale locale) {
+        return new ClientSettings(server, null, Duration.ofSeconds(3), Duration.ofSeconds(5), "Pocket Pass", null, locale);
+    }
+
+    protected void open(ClientSettings settings) throws Exception {
+        stage = FxToolkit.registerPrimaryStage();
+        FxToolkit.setupStage(s -> {
+            wizard = new Wizard(settings);
+            wizard.show(s);
+        });
+        interact(() -> stage.requestFocus());
+    }
+
+    protected void close() throws Exception {
+        FxToolkit.cleanupStages();
+    }
+
+    protected void waitUntil(String what, BooleanSupplier condition) {
+        try {
+            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> condition.getAsBoolean());
+        } catch (Exception e) {
+            throw new AssertionError("waited 15 s for: " + what, e);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    protected boolean showing(String query) {
+        return lookup(query).tryQuery().map(Node::isVisible).orElse(false);
+    }
+
+    protected void waitFor(String query) {
+        waitUntil(query + " to show", () -> showing(query));
+    }
+
+    protected String text(String query) {
+        Node n = lookup(query).query();
+        if (n instanceof Labeled l) {
+            // what the user sees: a mnemonic's underscore is not shown
+            return l.isMnemonicParsing() ? l.getText().replaceFirst("_", "") : l.getText();
+        }
+        return ((javafx.scene.control.TextInputControl) n).getText();
+    }
+
+    protected String bannerText() {
+        return lookup(".banner").queryAll().stream().filter(Node::isVisible)
+                .map(b -> ((se.lu.lunarc.otp.ui.common.Banner) b).text()).findFirst().orElse("");
+    }
+
+    protected void waitForBanner(String contains) {
+        waitUntil("a banner saying " + contains, () -> bannerText().contains(contains));
+    }
+
+    /** Signs in through both steps by typing, as a user would. */
+    protected void signIn(TestServer server, String user) {
+        clickOn("#username").write(user);
+        clickOn("#password").write(user + TestServer.PASSWORD_SUFFIX);
+        clickOn("#human");
+        waitUntil("Proceed to be enabled", () -> !lookup("#proceed").query().isDisabled());
+        clickOn("#proceed");
+        waitFor("#sentTo");
+        String code = smsCode(server, user);
+        clickOn("#code").write(code);
+        waitFor("#tabs");
+    }
+
+    protected static String smsCode(TestServer server, String user) {
+        try {
+            return server.lastSmsCode(user);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Reads the QR code back from the pixels on screen, with zxing. */
+    protected String decodeQrFromScreen() throws Exception {
+        Node qr = lookup("#qr").query();
+        Bounds b = qr.localToScreen(qr.getBoundsInLocal());
+        Image img = capture(new javafx.geometry.Rectangle2D(b.getMinX(), b.getMinY(), b.getWidth(), b.getHeight())).getImage();
+        int w = (int) img.getWidth();
+        int h = (int) img.getHeight();
+        int[] argb = new int[w * h];
+        PixelReader r = img.getPixelReader();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                argb[y * w + x] = r.getArgb(x, y);
+            }
+        }
+        return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(w, h, argb))))
+                .getText();
+    }
+
+    /** A PNG of the whole window, for docs/screenshots (written under target/screenshots unless told). */
+    protected void screenshot(String name) throws IOException {
+        WaitForAsyncUtils.waitForFxEvents();
+        Node root = stage.getScene().getRoot();
+        Bounds b = root.localToScreen(root.getBoundsInLocal());
+        Image img = capture(new javafx.geometry.Rectangle2D(b.getMinX(), b.getMinY(), b.getWidth(), b.getHeight())).getImage();
+        BufferedImage out = new BufferedImage((int) img.getWidth(), (int) img.getHeight(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < out.getHeight(); y++) {
+            for (int x = 0; x < out.getWidth(); x++) {
+                out.setRGB(x, y, img.getPixelReader().getArgb(x, y));
+            }
+        }
+        Path dir = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
+        Files.createDirectories(dir);
+        ImageIO.write(out, "png", dir.resolve(name + ".png").toFile());
+    }
+
+    protected Label label(String query) {
+        return lookup(query).queryAs(Label.class);
+    }
+}
