@@ -19,7 +19,7 @@ import java.util.Properties;
  * {@code /etc/lunarc-otp/client.properties}. No server anywhere means the demo.
  */
 public record ClientSettings(URI server, Path caBundle, Duration connectTimeout, Duration readTimeout,
-                             String appName, String support, Locale locale) {
+                             String appName, String support, Locale locale, Duration qrVisibleFor) {
 
     public static final Path SYSTEM_FILE = Path.of("/etc/lunarc-otp/client.properties");
 
@@ -65,7 +65,8 @@ public record ClientSettings(URI server, Path caBundle, Duration connectTimeout,
                 ca == null ? null : Path.of(ca), Duration.ofSeconds(number(first(sources, "connectTimeoutSeconds"), 10)),
                 Duration.ofSeconds(number(first(sources, "readTimeoutSeconds"), 30)),
                 orDefault(first(sources, "appName"), "Pocket Pass"), first(sources, "support"),
-                lang == null ? Locale.getDefault() : Locale.forLanguageTag(lang));
+                lang == null ? Locale.getDefault() : Locale.forLanguageTag(lang),
+                Duration.ofSeconds(number(first(sources, "qrVisibleSeconds"), 300)));
     }
 
     public static ClientSettings resolve(Map<String, String> args) throws IOException {
@@ -96,6 +97,6 @@ public record ClientSettings(URI server, Path caBundle, Duration connectTimeout,
     }
 
     public ClientSettings withLocale(Locale l) {
-        return new ClientSettings(server, caBundle, connectTimeout, readTimeout, appName, support, l);
+        return new ClientSettings(server, caBundle, connectTimeout, readTimeout, appName, support, l, qrVisibleFor);
     }
 }

@@ -6,6 +6,8 @@ import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -76,7 +78,18 @@ public final class Wizard {
             logout.setManaged(signedIn);
         });
         state.locale.addListener((o, a, b) -> applyTexts());
-        Scene scene = new Scene(frame, 820, 600);
+        Scene scene = new Scene(frame, 780, 540);
+        // Esc means the screen's cancel button even from a field (text fields with a formatter eat Esc)
+        scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ESCAPE && frame.getCenter() != null) {
+                frame.getCenter().lookupAll(".button").stream()
+                        .filter(n -> n instanceof Button b && b.isCancelButton() && b.isVisible() && !b.isDisabled())
+                        .findFirst().ifPresent(b -> {
+                            e.consume();
+                            ((Button) b).fire();
+                        });
+            }
+        });
         scene.getStylesheets().add(Wizard.class.getResource("wizard.css").toExternalForm());
         stage.setScene(scene);
         stage.setMinWidth(560);

@@ -33,7 +33,8 @@ public class WizardRobot extends FxRobot {
     protected Wizard wizard;
 
     public static ClientSettings settingsFor(URI server, Locale locale) {
-        return new ClientSettings(server, null, Duration.ofSeconds(3), Duration.ofSeconds(5), "Pocket Pass", null, locale);
+        return new ClientSettings(server, null, Duration.ofSeconds(3), Duration.ofSeconds(5), "Pocket Pass", null, locale,
+                Duration.ofMinutes(5));
     }
 
     protected void open(ClientSettings settings) throws Exception {

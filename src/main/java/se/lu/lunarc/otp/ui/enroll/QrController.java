@@ -20,14 +20,12 @@ import java.util.ResourceBundle;
 
 /**
  * Step 5: the QR code beside the app's steps, and the key as text for those who cannot scan. Both are covered
- * after {@link #SHOWN_FOR} on screen; Close keeps the token pending.
+ * after a while on screen (5 minutes unless configured); Close keeps the token pending.
  */
 public final class QrController implements ScreenController {
-    static final Duration SHOWN_FOR = Duration.minutes(5);
-
     private final WizardState state;
     private final Navigator nav;
-    private final PauseTransition coverTimer = new PauseTransition(SHOWN_FOR);
+    private final PauseTransition coverTimer;
 
     @FXML private ResourceBundle resources;
     @FXML private QrCodeView qr;
@@ -42,6 +40,7 @@ public final class QrController implements ScreenController {
     public QrController(WizardState state, Navigator nav) {
         this.state = state;
         this.nav = nav;
+        this.coverTimer = new PauseTransition(Duration.millis(state.settings.qrVisibleFor().toMillis()));
     }
 
     @FXML
@@ -49,7 +48,6 @@ public final class QrController implements ScreenController {
         Enrollment e = state.enrollment.enrollment();
         steps.setText(MessageFormat.format(resources.getString("qr.steps"), state.settings.appName()));
         qr.setAccessibleText(resources.getString("qr.accessible"));
-        key.setText(grouped(e.secret()));
         key.setAccessibleText(MessageFormat.format(resources.getString("qr.key.accessible"),
                 String.join(" ", e.secret().split(""))));
         settings.setText(MessageFormat.format(resources.getString("qr.settings"), e.algorithm().replace("SHA1", "SHA-1"),
@@ -67,6 +65,7 @@ public final class QrController implements ScreenController {
 
     private void show() {
         qr.setContent(state.enrollment.enrollment().otpauthUri());
+        key.setText(grouped(state.enrollment.enrollment().secret()));
         cover(false);
         coverTimer.playFromStart();
     }
@@ -74,6 +73,7 @@ public final class QrController implements ScreenController {
     private void cover(boolean on) {
         if (on) {
             qr.clear();
+            key.setText("");
             showKey.setSelected(false);
         }
         qr.setVisible(!on);

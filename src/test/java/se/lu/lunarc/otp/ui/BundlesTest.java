@@ -1,0 +1,66 @@
+package se.lu.lunarc.otp.ui;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** English and Swedish have the same keys, and every key the screens and code ask for exists. */
+class BundlesTest {
+    static Properties load(String name) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = BundlesTest.class.getResourceAsStream("/se/lu/lunarc/otp/ui/" + name)) {
+            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        }
+        return p;
+    }
+
+    @Test
+    void englishAndSwedishHaveTheSameKeys() throws IOException {
+        Set<String> en = new TreeSet<>(load("messages.properties").stringPropertyNames());
+        Set<String> sv = new TreeSet<>(load("messages_sv.properties").stringPropertyNames());
+        assertThat(sv).isEqualTo(en);
+        Properties svText = load("messages_sv.properties");
+        assertThat(svText.getProperty("app.title")).isEqualTo("Registrera OTP-autentiserare");
+    }
+
+    @Test
+    void everyKeyUsedInFxmlAndCodeExists() throws IOException {
+        Set<String> keys = load("messages.properties").stringPropertyNames();
+        Set<String> used = new TreeSet<>();
+        Pattern fxml = Pattern.compile("\"%([\\w.]+)\"");
+        Pattern code = Pattern.compile("getString\\(\"([\\w.]+)\"\\)");
+        try (Stream<Path> files = Files.walk(Path.of("src/main"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String name = f.toString();
+                Pattern p = name.endsWith(".fxml") ? fxml : name.endsWith(".java") ? code : null;
+                if (p != null) {
+                    Matcher m = p.matcher(Files.readString(f));
+                    while (m.find()) {
+                        used.add(m.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(used).hasSizeGreaterThan(60);
+        assertThat(keys).containsAll(used);
+        // keys built at run time: statuses, problem codes, failure kinds
+        for (String status : new String[] {"pending", "active", "disabled", "revoked", "expired"}) {
+            assertThat(keys).contains("status." + status);
+        }
+        for (var kind : se.lu.lunarc.otp.client.ApiException.Kind.values()) {
+            assertThat(keys).contains("error.kind." + kind.name());
+        }
+    }
+}
