@@ -67,6 +67,11 @@ public final class AccountController implements ScreenController, TokenCard.Acti
         }
     }
 
+    @Override
+    public void onShow() {
+        javafx.application.Platform.runLater(tabs::requestFocus);
+    }
+
     private static String orDash(String s) {
         return s == null || s.isBlank() ? "—" : s;
     }

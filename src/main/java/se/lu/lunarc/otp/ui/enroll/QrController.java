@@ -95,6 +95,11 @@ public final class QrController implements ScreenController {
     }
 
     @Override
+    public void onShow() {
+        javafx.application.Platform.runLater(next::requestFocus);
+    }
+
+    @Override
     public void onHide() {
         coverTimer.stop();
         qr.clear();

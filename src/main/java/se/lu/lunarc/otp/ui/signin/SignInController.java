@@ -10,6 +10,8 @@ import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.VBox;
 import se.lu.lunarc.otp.api.HumanProof;
 import se.lu.lunarc.otp.api.LoginStarted;
@@ -71,6 +73,13 @@ public final class SignInController implements ScreenController {
                 humanBusy.setVisible(false);
                 humanDone.setVisible(false);
                 updateProceed();
+            }
+        });
+        // Enter submits the form from any of its controls once it can be submitted (a checkbox would toggle)
+        human.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ENTER && !proceed.isDisable()) {
+                e.consume();
+                proceed();
             }
         });
         username.textProperty().addListener((o, a, b) -> updateProceed());
