@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
                 "Settings are taken from, first to last: the options below, the environment variable "
                         + "LUNARC_OTP_SERVER, ~/.config/lunarc-otp/client.properties (or under $XDG_CONFIG_HOME), "
                         + "/etc/lunarc-otp/client.properties. The files' keys: server, caBundle, "
-                        + "connectTimeoutSeconds, readTimeoutSeconds, appName, support, lang.",
+                        + "connectTimeoutSeconds, readTimeoutSeconds, appName (the phone app's name in the texts), "
+                        + "support (help contact shown on Sign in), lang, qrVisibleSeconds.",
                 "With no server configured the wizard runs a built-in demo backend (user demo / lunarc-demo)."},
         subcommands = ServerCommand.class)
 public final class Main implements Callable<Integer> {

@@ -51,6 +51,9 @@ public final class Tasks {
 
     /** Like {@link #run} but without the busy state: for quiet background work such as the human check. */
     public <T> void background(Work<T> work, Consumer<T> onSuccess, Consumer<ApiException> onFailure) {
+        if (executor.isShutdown()) {
+            return; // the window has closed
+        }
         executor.execute(() -> {
             try {
                 T result = work.call();

@@ -1,6 +1,8 @@
 package se.lu.lunarc.otp.ui;
 
+import javafx.animation.PauseTransition;
 import javafx.geometry.Insets;
+import javafx.util.Duration;
 import javafx.geometry.Pos;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -30,6 +32,7 @@ public final class Wizard {
     private final Label demoBadge = new Label();
     private final Button logout = new Button();
     private final ProgressIndicator busy = new ProgressIndicator();
+    private final PauseTransition demoStart = new PauseTransition(Duration.millis(300));
     private SmsInbox inbox;
     private Stage stage;
 
@@ -68,8 +71,9 @@ public final class Wizard {
             inbox = new SmsInbox(state.client::demoOutbox);
             inbox.setPadding(new Insets(8));
             frame.setRight(inbox);
-            // start the demo backend now, in the background, so Sign in does not wait for it
-            state.tasks.background(() -> state.client.get(), c -> { }, e -> { });
+            // start the demo backend in the background once the first frames are drawn: Sign in waits for
+            // neither, and the backend's start does not compete with the window's
+            demoStart.setOnFinished(e -> state.tasks.background(() -> state.client.get(), c -> { }, f -> { }));
         }
         navigator.onPageChange(page -> {
             boolean signedIn = EnumSet.of(Navigator.Page.ACCOUNT, Navigator.Page.NAME, Navigator.Page.QR,
@@ -98,6 +102,9 @@ public final class Wizard {
         applyTexts();
         navigator.go(Navigator.Page.SIGN_IN);
         stage.show();
+        if (state.settings.demo()) {
+            demoStart.play();
+        }
     }
 
     private void applyTexts() {
@@ -127,6 +134,7 @@ public final class Wizard {
     }
 
     private void close() {
+        demoStart.stop();
         navigator.close();
         if (inbox != null) {
             inbox.stop();

@@ -27,6 +27,16 @@ public final class WizardLauncher {
         return 0;
     }
 
+    /** The process's resident set (VmRSS) on Linux; "unknown" elsewhere. */
+    static String residentMemory() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).map(l -> l.substring(6).trim()).findFirst().orElse("unknown");
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     /** Prints the time from JVM start to the second frame drawn with Sign in visible, then closes. */
     private static void probe(Stage stage) {
         new AnimationTimer() {
@@ -38,6 +48,9 @@ public final class WizardLauncher {
                     stop();
                     long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
                     System.out.println("startup-probe: first frame " + ms + " ms after JVM start");
+                    Runtime rt = Runtime.getRuntime();
+                    System.out.printf("startup-probe: heap used %.1f MiB, resident %s%n",
+                            (rt.totalMemory() - rt.freeMemory()) / 1048576.0, residentMemory());
                     System.out.flush();
                     stage.close();
                 }

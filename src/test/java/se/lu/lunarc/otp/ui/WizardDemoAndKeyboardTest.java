@@ -101,7 +101,7 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
     void theWholeFlowByKeyboardAloneWithEveryControlNamed() throws Exception {
         server = TestServer.start(dir);
         open(settingsFor(server.server().baseUri(), Locale.ENGLISH));
-        // focus starts in Username
+        waitForFocus("#username"); // focus starts in Username
         write("alice");
         type(KeyCode.TAB);
         write("alice-pw");
@@ -112,9 +112,11 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
         type(KeyCode.ENTER); // Enter submits from anywhere on the form, the checkbox included
         waitFor("#sentTo");
         assertThat(unnamedControls()).isEmpty();
+        waitForFocus("#code");
         write(smsCode(server, "alice")); // the code field has focus, and submits when full
         waitFor("#tabs");
         assertThat(unnamedControls()).isEmpty();
+        waitForFocus("#tabs");
         press(KeyCode.CONTROL).type(KeyCode.TAB).release(KeyCode.CONTROL); // to the Tokens tab
         waitUntil("the Tokens tab", () -> showing("#activateNew"));
         type(KeyCode.TAB); // into the tab: "Activate Pocket Pass"
@@ -122,10 +124,12 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
         type(KeyCode.SPACE);
         waitFor("#name");
         assertThat(unnamedControls()).isEmpty();
+        waitForFocus("#name");
         write("Keyboard phone");
         type(KeyCode.ENTER);
         waitFor("#qr");
         assertThat(unnamedControls()).isEmpty();
+        waitForFocus("#next");
         assertThat(lookup("#qr").query().getAccessibleText()).contains("Enter the key");
         String uri = wizard.state().enrollment.enrollment().otpauthUri();
         String secret = wizard.state().enrollment.enrollment().secret();
@@ -141,6 +145,7 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
         type(KeyCode.ENTER); // Next
         waitFor("#finish");
         assertThat(unnamedControls()).isEmpty();
+        waitForFocus("#code");
         OtpAuthUri parsed = OtpAuthUri.parse(uri);
         write(parsed.totp().code(parsed.secret(), server.clock.instant()));
         type(KeyCode.ENTER);

@@ -65,7 +65,14 @@ class WizardFlowTest extends WizardRobot {
         clickOn("#activateNew");
         waitFor("#name");
         screenshot("4-name");
-        clickOn("#name").write("My phone");
+        clickOn("#next");
+        assertThat(text("#problem")).as("told inline, before anything is sent").isEqualTo("Enter a name.");
+        assertThat(showing("#name")).isTrue();
+        clickOn("#name").write("x".repeat(65));
+        assertThat(text("#problem")).isEqualTo("The name can be at most 64 characters.");
+        eraseText(65);
+        write("My phone");
+        assertThat(text("#problem")).isEmpty();
         clickOn("#next");
 
         // QR: read back from the screen's pixels, and it is what the server issued

@@ -54,13 +54,23 @@ public class WizardRobot extends FxRobot {
         try {
             WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> condition.getAsBoolean());
         } catch (Exception e) {
-            throw new AssertionError("waited 15 s for: " + what, e);
+            try {
+                screenshot("failed-wait-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
+            } catch (IOException | RuntimeException ignored) {
+                // the assertion below says what went wrong
+            }
+            throw new AssertionError("waited 15 s for: " + what + "; focus on " + stage.getScene().getFocusOwner(), e);
         }
         WaitForAsyncUtils.waitForFxEvents();
     }
 
     protected boolean showing(String query) {
         return lookup(query).tryQuery().map(Node::isVisible).orElse(false);
+    }
+
+    /** Screens move focus once shown; typing before that would go astray. */
+    protected void waitForFocus(String query) {
+        waitUntil("focus in " + query, () -> lookup(query).tryQuery().map(Node::isFocused).orElse(false));
     }
 
     protected void waitFor(String query) {

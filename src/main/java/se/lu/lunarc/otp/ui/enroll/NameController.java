@@ -36,8 +36,7 @@ public final class NameController implements ScreenController {
         banner.init(resources);
         name.textProperty().addListener((o, a, b) -> check());
         next.disableProperty().bind(state.tasks.busyProperty());
-        check();
-        problem.setText("");
+        problem.setText(""); // no complaint before the user has typed or pressed Next
     }
 
     @Override

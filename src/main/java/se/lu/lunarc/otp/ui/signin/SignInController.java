@@ -46,6 +46,7 @@ public final class SignInController implements ScreenController {
     @FXML private VBox demoBox;
     @FXML private ToggleButton english;
     @FXML private ToggleButton swedish;
+    @FXML private Label support;
 
     public SignInController(WizardState state, Navigator nav) {
         this.state = state;
@@ -56,6 +57,10 @@ public final class SignInController implements ScreenController {
     private void initialize() {
         banner.init(resources);
         username.setText(state.username);
+        String contact = state.settings.support();
+        support.setText(contact == null ? "" : java.text.MessageFormat.format(resources.getString("signin.support"), contact));
+        support.setVisible(contact != null);
+        support.setManaged(contact != null);
         demoBox.setVisible(state.settings.demo());
         demoBox.setManaged(state.settings.demo());
         ToggleGroup languages = new ToggleGroup();

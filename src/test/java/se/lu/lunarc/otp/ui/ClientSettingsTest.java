@@ -1,0 +1,62 @@
+package se.lu.lunarc.otp.ui;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClientSettingsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachSettingComesFromTheFirstPlaceThatHasIt() throws Exception {
+        Path user = dir.resolve("user.properties");
+        Path system = dir.resolve("system.properties");
+        Files.writeString(user, "server=https://user.example.org\nreadTimeoutSeconds=7\n");
+        Files.writeString(system, "server=https://site.example.org\nsupport=support@lunarc.example\n"
+                + "caBundle=/etc/lunarc-otp/ca.pem\nconnectTimeoutSeconds=4\n");
+        Map<String, String> args = new HashMap<>();
+
+        ClientSettings fromFiles = ClientSettings.resolve(args, Map.of(), List.of(user, system));
+        assertThat(fromFiles.server()).isEqualTo(URI.create("https://user.example.org"));
+        assertThat(fromFiles.readTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(fromFiles.connectTimeout()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(fromFiles.support()).isEqualTo("support@lunarc.example");
+        assertThat(fromFiles.caBundle()).isEqualTo(Path.of("/etc/lunarc-otp/ca.pem"));
+        assertThat(fromFiles.demo()).isFalse();
+
+        ClientSettings fromEnv = ClientSettings.resolve(args, Map.of("LUNARC_OTP_SERVER", "https://env.example.org"),
+                List.of(user, system));
+        assertThat(fromEnv.server()).isEqualTo(URI.create("https://env.example.org"));
+
+        args.put("server", "https://arg.example.org");
+        args.put("lang", "sv");
+        ClientSettings fromArgs = ClientSettings.resolve(args, Map.of("LUNARC_OTP_SERVER", "https://env.example.org"),
+                List.of(user, system));
+        assertThat(fromArgs.server()).isEqualTo(URI.create("https://arg.example.org"));
+        assertThat(WizardState.supported(fromArgs.locale())).isEqualTo(Locale.forLanguageTag("sv"));
+    }
+
+    @Test
+    void nothingConfiguredMeansTheDemo() throws Exception {
+        ClientSettings none = ClientSettings.resolve(new HashMap<>(), Map.of(), List.of(dir.resolve("missing")));
+        assertThat(none.demo()).isTrue();
+        assertThat(none.appName()).isEqualTo("Pocket Pass");
+        assertThat(none.qrVisibleFor()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void theUserFileFollowsXdgConfigHome() {
+        assertThat(ClientSettings.userFile(Map.of("XDG_CONFIG_HOME", "/x"))).isEqualTo(Path.of("/x/lunarc-otp/client.properties"));
+    }
+}
