@@ -35,6 +35,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--startup-probe", description = "Open the sign-in screen, print the time to its first frame, exit.")
     boolean startupProbe;
 
+    /** A window can open: an X or Wayland display, or JavaFX's headless Monocle platform (tests, probes). */
+    static boolean hasDisplay(Map<String, String> env) {
+        return "Monocle".equals(System.getProperty("glass.platform"))
+                || !env.getOrDefault("DISPLAY", "").isBlank() || !env.getOrDefault("WAYLAND_DISPLAY", "").isBlank();
+    }
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -49,6 +55,12 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!hasDisplay(System.getenv())) {
+            System.err.println("lunarc-otp: there is no display to open the window on (DISPLAY is not set).");
+            System.err.println("Open \"Register OTP Authenticator\" from the LUNARC HPC desktop's menu "
+                    + "(Applications → Lunarc Tools → Security), or log in to the desktop first.");
+            return 3;
+        }
         Map<String, String> args = new HashMap<>();
         args.put("server", server);
         args.put("lang", lang);

@@ -6,6 +6,7 @@ import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -41,6 +42,19 @@ public final class SmsInbox extends VBox {
         title.getStyleClass().add("sms-inbox-title");
         title.setWrapText(true);
         list.setPrefWidth(230);
+        // whole messages, wrapped: the code is at the end of the line
+        list.setCellFactory(v -> {
+            ListCell<String> cell = new ListCell<>() {
+                @Override
+                protected void updateItem(String item, boolean empty) {
+                    super.updateItem(item, empty);
+                    setText(empty ? null : item);
+                }
+            };
+            cell.setWrapText(true);
+            cell.prefWidthProperty().bind(list.widthProperty().subtract(24));
+            return cell;
+        });
         list.setFocusTraversable(true);
         VBox.setVgrow(list, Priority.ALWAYS);
         getChildren().addAll(title, list);
