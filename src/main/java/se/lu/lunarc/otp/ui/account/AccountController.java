@@ -113,9 +113,17 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     }
 
     private void failed(ApiException e) {
-        if (!nav.handledGlobally(e)) {
-            banner.error(ErrorMessages.text(resources, e),
-                    e.kind() == ApiException.Kind.BAD_RESPONSE ? e.diagnostics() : null, null);
+        if (nav.handledGlobally(e)) {
+            return;
+        }
+        String message = ErrorMessages.text(resources, e);
+        banner.error(message, e.kind() == ApiException.Kind.BAD_RESPONSE ? e.diagnostics() : null, null);
+        if (e.is("token_not_found")) {
+            // the list is stale (removed elsewhere): show what is there now, keeping the message
+            state.tasks.run(() -> state.client.get().tokens(), tokens -> {
+                showTokens(tokens);
+                banner.error(message, null, null);
+            }, f -> { });
         }
     }
 
