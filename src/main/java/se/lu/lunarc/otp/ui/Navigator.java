@@ -63,6 +63,11 @@ public final class Navigator {
         page = next;
         controller = loader.getController();
         frame.setCenter(root);
+        // skins now: a ScrollPane attaches its content only with its skin, and the focus below needs it attached
+        root.applyCss();
+        // focus moves to the new screen at once (its onShow picks the control): left to itself, the scene would
+        // later hand the removed node's focus to a neighbour such as the header's Log out
+        root.requestFocus();
         controller.onShow();
         listener.accept(next);
     }

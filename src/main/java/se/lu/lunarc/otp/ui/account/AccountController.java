@@ -69,7 +69,7 @@ public final class AccountController implements ScreenController, TokenCard.Acti
 
     @Override
     public void onShow() {
-        javafx.application.Platform.runLater(tabs::requestFocus);
+        tabs.requestFocus();
     }
 
     private static String orDash(String s) {

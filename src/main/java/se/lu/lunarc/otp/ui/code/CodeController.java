@@ -2,7 +2,6 @@ package se.lu.lunarc.otp.ui.code;
 
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
-import javafx.application.Platform;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -63,7 +62,7 @@ public final class CodeController implements ScreenController {
 
     @Override
     public void onShow() {
-        Platform.runLater(code::requestFocus);
+        code.requestFocus();
     }
 
     @Override

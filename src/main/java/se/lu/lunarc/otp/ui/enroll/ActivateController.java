@@ -1,6 +1,5 @@
 package se.lu.lunarc.otp.ui.enroll;
 
-import javafx.application.Platform;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.TextField;
@@ -43,7 +42,7 @@ public final class ActivateController implements ScreenController {
 
     @Override
     public void onShow() {
-        Platform.runLater(code::requestFocus);
+        code.requestFocus();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package se.lu.lunarc.otp.ui.enroll;
 
-import javafx.application.Platform;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -41,7 +40,7 @@ public final class NameController implements ScreenController {
 
     @Override
     public void onShow() {
-        Platform.runLater(name::requestFocus);
+        name.requestFocus();
     }
 
     /** The name's problem in the user's language, or null when the server will accept it. */

@@ -96,7 +96,7 @@ public final class QrController implements ScreenController {
 
     @Override
     public void onShow() {
-        javafx.application.Platform.runLater(next::requestFocus);
+        next.requestFocus();
     }
 
     @Override

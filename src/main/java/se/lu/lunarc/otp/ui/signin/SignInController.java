@@ -1,6 +1,5 @@
 package se.lu.lunarc.otp.ui.signin;
 
-import javafx.application.Platform;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -105,7 +104,7 @@ public final class SignInController implements ScreenController {
 
     @Override
     public void onShow() {
-        Platform.runLater(() -> (username.getText().isEmpty() ? username : password).requestFocus());
+        (username.getText().isEmpty() ? username : password).requestFocus();
     }
 
     @Override
