@@ -15,6 +15,7 @@ public final class WizardLauncher {
         CountDownLatch closed = new CountDownLatch(1);
         Platform.setImplicitExit(true);
         Platform.startup(() -> {
+            nameTheWindowClass();
             Stage stage = new Stage();
             stage.setOnHiding(e -> closed.countDown());
             new Wizard(settings).show(stage);
@@ -25,6 +26,18 @@ public final class WizardLauncher {
         closed.await();
         Platform.exit();
         return 0;
+    }
+
+    /**
+     * X11's WM_CLASS of our windows is glass's application name, "java" unless set: the desktop file's
+     * StartupWMClass=lunarc-otp ties the window to the menu entry and its icon. Glass has no public API for it.
+     */
+    private static void nameTheWindowClass() {
+        try {
+            com.sun.glass.ui.Application.GetApplication().setName("lunarc-otp");
+        } catch (RuntimeException | LinkageError e) {
+            // the window works without it; only the taskbar grouping is generic
+        }
     }
 
     /** The process's resident set (VmRSS) on Linux; "unknown" elsewhere. */
