@@ -8,6 +8,7 @@ import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
+import javafx.scene.image.Image;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
@@ -96,6 +97,9 @@ public final class Wizard {
         });
         scene.getStylesheets().add(Wizard.class.getResource("wizard.css").toExternalForm());
         stage.setScene(scene);
+        for (int size : new int[] {16, 32, 48, 64, 128, 256}) {
+            stage.getIcons().add(new Image(Wizard.class.getResource("icons/lunarc-otp-" + size + ".png").toExternalForm()));
+        }
         stage.setMinWidth(560);
         stage.setMinHeight(440);
         stage.setOnHidden(e -> close());
