@@ -4,6 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import se.lu.lunarc.otp.server.ServerCommand;
+import se.lu.lunarc.otp.text.TerminalQr;
+import se.lu.lunarc.otp.text.TextCommand;
 import se.lu.lunarc.otp.ui.ClientSettings;
 import se.lu.lunarc.otp.ui.WizardLauncher;
 
@@ -20,8 +22,9 @@ import java.util.concurrent.Callable;
                         + "/etc/lunarc-otp/client.properties. The files' keys: server, caBundle, "
                         + "connectTimeoutSeconds, readTimeoutSeconds, appName (the phone app's name in the texts), "
                         + "support (help contact shown on Sign in), lang, qrVisibleSeconds.",
-                "With no server configured the wizard runs a built-in demo backend (user demo / lunarc-demo)."},
-        subcommands = ServerCommand.class)
+                "With no server configured the wizard runs a built-in demo backend (user demo / lunarc-demo).",
+                "Without a display (an SSH session) it runs the same enrollment as text: see 'lunarc-otp text'."},
+        subcommands = {TextCommand.class, ServerCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "URL", description = "Enrollment server, e.g. https://otp.example.org")
     String server;
@@ -55,16 +58,20 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!hasDisplay(System.getenv())) {
-            System.err.println("lunarc-otp: there is no display to open the window on (DISPLAY is not set).");
-            System.err.println("Open \"Register OTP Authenticator\" from the LUNARC HPC desktop's menu "
-                    + "(Applications → Lunarc Tools → Security), or log in to the desktop first.");
-            return 3;
-        }
         Map<String, String> args = new HashMap<>();
         args.put("server", server);
         args.put("lang", lang);
         args.put("caBundle", caBundle);
-        return WizardLauncher.run(ClientSettings.resolve(args), startupProbe);
+        ClientSettings settings = ClientSettings.resolve(args);
+        if (!hasDisplay(System.getenv())) {
+            if (startupProbe) {
+                System.err.println("lunarc-otp: --startup-probe needs a display (DISPLAY is not set).");
+                return 3;
+            }
+            System.err.println("lunarc-otp: no display (DISPLAY is not set): starting the text version. "
+                    + "On the LUNARC HPC desktop, use Applications → Lunarc Tools → Security → Register OTP Authenticator.");
+            return TextCommand.run(settings, TerminalQr.Style.UNICODE, null);
+        }
+        return WizardLauncher.run(settings, startupProbe);
     }
 }

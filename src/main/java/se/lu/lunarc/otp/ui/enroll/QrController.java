@@ -46,7 +46,8 @@ public final class QrController implements ScreenController {
     @FXML
     private void initialize() {
         Enrollment e = state.enrollment.enrollment();
-        steps.setText(MessageFormat.format(resources.getString("qr.steps"), state.settings.appName()));
+        steps.setText(MessageFormat.format(resources.getString("qr.steps"), state.settings.appName()) + "\n"
+                + resources.getString("qr.stepsThen"));
         qr.setAccessibleText(resources.getString("qr.accessible"));
         key.setAccessibleText(MessageFormat.format(resources.getString("qr.key.accessible"),
                 String.join(" ", e.secret().split(""))));

@@ -1,0 +1,387 @@
+package se.lu.lunarc.otp.text;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.zxing.common.BitMatrix;
+import se.lu.lunarc.otp.api.CreatedToken;
+import se.lu.lunarc.otp.api.Enrollment;
+import se.lu.lunarc.otp.api.LoginStarted;
+import se.lu.lunarc.otp.api.Me;
+import se.lu.lunarc.otp.api.Token;
+import se.lu.lunarc.otp.client.ApiException;
+import se.lu.lunarc.otp.client.EnrollmentClient;
+import se.lu.lunarc.otp.client.HumanCheckSolver;
+import se.lu.lunarc.otp.ui.ClientHolder;
+import se.lu.lunarc.otp.ui.ClientSettings;
+import se.lu.lunarc.otp.ui.ErrorMessages;
+import se.lu.lunarc.otp.ui.WizardState;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.MessageFormat;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.ResourceBundle;
+
+/**
+ * The wizard's flow in a terminal: sign in, SMS code, account and token list with numbered actions, a new
+ * token's QR code and key, activation. Same client, settings, demo and texts as the window.
+ */
+public final class TextWizard {
+    private final Terminal term;
+    private final ClientSettings settings;
+    private final ResourceBundle rb;
+    private final Locale locale;
+    private final TerminalQr.Style qrStyle;
+    private final ClientHolder holder;
+    private EnrollmentClient client;
+    /** Lines printed since the QR code began, while it is on screen; -1 when none is. */
+    private volatile int qrLines = -1;
+
+    public TextWizard(Terminal term, ClientSettings settings, TerminalQr.Style qrStyle) {
+        this.term = term;
+        this.settings = settings;
+        this.locale = WizardState.supported(settings.locale());
+        this.rb = ResourceBundle.getBundle(WizardState.BUNDLE, locale);
+        this.qrStyle = qrStyle;
+        this.holder = new ClientHolder(settings);
+    }
+
+    private String t(String key, Object... args) {
+        return args.length == 0 ? rb.getString(key).replace("_", "") : MessageFormat.format(rb.getString(key), args);
+    }
+
+    /** Runs until the user quits or the input ends; returns the exit status. */
+    public int run() throws IOException {
+        Thread clearOnInterrupt = new Thread(this::clearQr);
+        Runtime.getRuntime().addShutdownHook(clearOnInterrupt);
+        try {
+            term.println(t("app.title"));
+            if (settings.demo()) {
+                term.println("[" + t("demo.badge") + "] " + t("text.demo"));
+            }
+            try {
+                client = holder.get();
+            } catch (ApiException e) {
+                error(e);
+                return 1;
+            }
+            while (true) {
+                if (!signIn()) {
+                    return 0;
+                }
+                if (!account()) {
+                    return 0;
+                }
+            }
+        } catch (EndOfInput e) {
+            term.println("");
+            return 0;
+        } finally {
+            clearQr();
+            holder.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(clearOnInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
+    private static final class EndOfInput extends RuntimeException {
+        EndOfInput() {
+            super(null, null, false, false);
+        }
+    }
+
+    private String ask(String prompt) throws IOException {
+        String s = term.ask(prompt);
+        if (s == null) {
+            throw new EndOfInput();
+        }
+        return s;
+    }
+
+    private String askCode(String prompt) throws IOException {
+        String s = term.askCode(prompt);
+        if (s == null) {
+            throw new EndOfInput();
+        }
+        return s;
+    }
+
+    private void error(ApiException e) {
+        term.println("! " + ErrorMessages.text(rb, e));
+        if (e.kind() == ApiException.Kind.BAD_RESPONSE || e.kind() == ApiException.Kind.INTERNAL) {
+            term.println("  " + t("text.details") + " " + e.diagnostics());
+        }
+    }
+
+    // ---- sign in ------------------------------------------------------------------------------------------
+
+    private boolean signIn() throws IOException {
+        while (true) {
+            term.println("");
+            term.println("== " + t("signin.title") + " ==");
+            if (settings.demo()) {
+                term.println(t("demo.credentials") + " demo / lunarc-demo");
+            }
+            String user = ask(t("text.username"));
+            if (user.isEmpty()) {
+                continue;
+            }
+            char[] password = term.askSecret(t("text.password"));
+            if (password == null) {
+                throw new EndOfInput();
+            }
+            LoginStarted login;
+            try {
+                term.println(t("text.humanCheck"));
+                var proof = HumanCheckSolver.solve(client.humanCheck());
+                login = client.login(user, password, proof);
+            } catch (ApiException e) {
+                error(e);
+                continue;
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+            if (smsCode(login)) {
+                return true;
+            }
+        }
+    }
+
+    /** True once signed in; false to go back to the username. */
+    private boolean smsCode(LoginStarted login) throws IOException {
+        var sms = login.sms();
+        term.println(t("code.sentTo", sms.maskedPhone()) + " " + t("text.validMinutes", sms.expiresInSeconds() / 60));
+        showDemoSms();
+        while (true) {
+            String code = askCode(t("text.codePrompt"));
+            if (code.equalsIgnoreCase("b")) {
+                return false;
+            }
+            try {
+                if (code.equalsIgnoreCase("r")) {
+                    sms = client.resend(login.loginId());
+                    term.println(t("code.resent", sms.maskedPhone()));
+                    showDemoSms();
+                    continue;
+                }
+                client.submitCode(login.loginId(), code);
+                return true;
+            } catch (ApiException e) {
+                error(e);
+                if (e.is("code_expired") || e.is("too_many_attempts") && e.retryAfterSeconds() == null) {
+                    term.println(t("code.startAgain"));
+                    return false;
+                }
+            }
+        }
+    }
+
+    private void showDemoSms() {
+        Path outbox = holder.demoOutbox();
+        if (outbox == null) {
+            return;
+        }
+        try {
+            List<String> lines = Files.readAllLines(outbox);
+            if (!lines.isEmpty()) {
+                String text = new ObjectMapper().readTree(lines.get(lines.size() - 1)).get("text").asText();
+                term.println("  [" + t("demo.inbox") + "] " + text);
+            }
+        } catch (IOException e) {
+            term.println("  [" + t("demo.inbox") + "] " + outbox);
+        }
+    }
+
+    // ---- account ------------------------------------------------------------------------------------------
+
+    /** The account until log out (false: quit) or an ended session (true: sign in again). */
+    private boolean account() throws IOException {
+        try {
+            Me me = client.me();
+            term.println("");
+            term.println("== " + t("account.general") + " ==");
+            term.println("  " + t("general.displayName") + ": " + me.displayName());
+            term.println("  " + t("general.username") + ": " + me.username());
+            term.println("  " + t("general.email") + ": " + me.email());
+            term.println("  " + t("general.phone") + ": " + me.maskedPhone());
+            term.println("  " + t("general.affiliation") + ": " + me.affiliation());
+            while (true) {
+                List<Token> tokens = client.tokens();
+                term.println("");
+                term.println("== " + t("account.tokens") + " ==");
+                if (tokens.isEmpty()) {
+                    term.println("  " + t("tokens.none"));
+                }
+                for (int i = 0; i < tokens.size(); i++) {
+                    Token tk = tokens.get(i);
+                    term.println("  " + (i + 1) + ". " + tk.name() + "  [" + t("status." + tk.status()) + "]");
+                }
+                term.println(t("text.tokenMenu", settings.appName()));
+                String choice = ask("> ");
+                try {
+                    if (choice.equalsIgnoreCase("n")) {
+                        enroll(tokens);
+                    } else if (choice.equalsIgnoreCase("q")) {
+                        client.logout();
+                        term.println(t("signin.loggedOut"));
+                        return false;
+                    } else if (choice.matches("\\d+") && Integer.parseInt(choice) >= 1
+                            && Integer.parseInt(choice) <= tokens.size()) {
+                        tokenActions(tokens.get(Integer.parseInt(choice) - 1));
+                    }
+                } catch (ApiException e) {
+                    if (e.is("session_expired")) {
+                        throw e;
+                    }
+                    error(e);
+                }
+            }
+        } catch (ApiException e) {
+            error(e);
+            return e.is("session_expired");
+        }
+    }
+
+    private void tokenActions(Token tk) throws IOException, ApiException {
+        DateTimeFormatter fmt = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
+                .withLocale(locale).withZone(ZoneId.systemDefault());
+        term.println("");
+        term.println(tk.name() + "  [" + t("status." + tk.status()) + "]");
+        term.println("  " + t("token.start") + ": " + (tk.created() == null ? "—" : fmt.format(tk.created())));
+        term.println("  " + t("token.expires") + ": " + (tk.expires() == null ? "—" : fmt.format(tk.expires())));
+        term.println("  " + t("token.activated") + ": " + (tk.activated() == null ? "—" : fmt.format(tk.activated())));
+        term.println("  " + t("token.lastLogin") + ": " + (tk.lastUsed() == null ? "—" : fmt.format(tk.lastUsed())));
+        String menu = switch (tk.status()) {
+            case "active" -> t("text.actionsActive");
+            case "disabled" -> t("text.actionsDisabled");
+            case "pending" -> t("text.actionsPending");
+            case "expired" -> t("text.actionsExpired");
+            default -> null;
+        };
+        if (menu == null) {
+            return;
+        }
+        term.println(menu);
+        String a = ask("> ").toLowerCase(Locale.ROOT);
+        switch (a) {
+            case "d" -> done("tokens.disabled", client.disable(tk.id()).name());
+            case "a" -> done("tokens.enabled", client.enable(tk.id()).name());
+            case "e" -> done("tokens.renamed", client.rename(tk.id(), ask(t("dialog.rename.field") + ": ")).name());
+            case "s" -> {
+                term.println(t("dialog.resync.text", tk.name()));
+                String c1 = askCode(t("dialog.resync.code1") + ": ");
+                String c2 = askCode(t("dialog.resync.code2") + ": ");
+                done("tokens.resynced", client.resync(tk.id(), c1, c2).name());
+            }
+            case "x" -> {
+                term.println(t("dialog.revoke.header", tk.name()) + " " + t("dialog.revoke.text"));
+                if (ask(t("text.confirm")).equalsIgnoreCase(t("text.yes"))) {
+                    client.revoke(tk.id());
+                    done("tokens.revoked", tk.name());
+                }
+            }
+            case "f" -> activate(tk, null);
+            default -> { }
+        }
+    }
+
+    private void done(String key, String name) {
+        term.println("* " + t(key, name));
+    }
+
+    // ---- a new token ----------------------------------------------------------------------------------------
+
+    private void enroll(List<Token> tokens) throws IOException, ApiException {
+        term.println("");
+        term.println("== " + t("name.title") + " ==");
+        String name;
+        while (true) {
+            name = ask(t("name.label") + ": ");
+            String n = name.strip();
+            String problem = n.isEmpty() ? t("name.empty") : n.codePointCount(0, n.length()) > 64 ? t("name.tooLong")
+                    : tokens.stream().anyMatch(x -> !"revoked".equals(x.status()) && x.name().equalsIgnoreCase(n))
+                    ? t("name.taken") : null;
+            if (problem == null) {
+                break;
+            }
+            term.println("! " + problem);
+        }
+        CreatedToken created = client.createToken(name);
+        showQr(created.enrollment());
+        activate(created.token(), created.enrollment());
+    }
+
+    private void showQr(Enrollment e) {
+        term.println("");
+        qrLines = 0;
+        line("== " + t("qr.title") + " ==");
+        BitMatrix m = TerminalQr.matrix(e.otpauthUri());
+        if (TerminalQr.width(m, qrStyle) > term.columns()) {
+            line(t("text.tooNarrow", TerminalQr.width(m, qrStyle), term.columns()));
+        } else {
+            for (String l : TerminalQr.render(m, qrStyle)) {
+                line(l);
+            }
+        }
+        for (String step : t("qr.steps", settings.appName()).split("\n")) {
+            line(step);
+        }
+        line(t("text.key") + " " + e.secret().replaceAll("(.{4})(?!$)", "$1 "));
+        line(t("qr.settings", e.algorithm().replace("SHA1", "SHA-1"), e.digits(), e.period(), e.issuer(), e.account()));
+    }
+
+    private void line(String s) {
+        term.println(s);
+        if (qrLines >= 0) {
+            qrLines++;
+        }
+    }
+
+    /** Erases the lines from the QR code on (cursor up, clear to the end of the screen). */
+    private void clearQr() {
+        int n = qrLines;
+        if (n >= 0) {
+            qrLines = -1;
+            term.print("\u001b[" + (n + 1) + "F\u001b[J");
+            term.println(t("text.cleared"));
+        }
+    }
+
+    private void activate(Token token, Enrollment e) throws IOException, ApiException {
+        term.println(t("activate.text"));
+        while (true) {
+            String code = askCode(t("text.activatePrompt"));
+            if (code.equalsIgnoreCase("c")) {
+                clearQr();
+                term.println(t("qr.closedPending", token.name()));
+                return;
+            }
+            if (qrLines >= 0) {
+                qrLines++; // the prompt's line
+            }
+            try {
+                Token active = client.activate(token.id(), code);
+                clearQr();
+                term.println("* " + t("activate.success", settings.appName(), active.name()));
+                return;
+            } catch (ApiException ex) {
+                if (ex.is("session_expired") || ex.is("enrollment_expired") || ex.is("too_many_attempts")) {
+                    clearQr();
+                    throw ex;
+                }
+                error(ex);
+                if (qrLines >= 0) {
+                    qrLines++;
+                }
+            }
+        }
+    }
+}

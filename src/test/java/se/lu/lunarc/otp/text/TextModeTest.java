@@ -1,0 +1,205 @@
+package se.lu.lunarc.otp.text;
+
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.RGBLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.lu.lunarc.otp.otp.OtpAuthUri;
+import se.lu.lunarc.otp.testing.TestServer;
+import se.lu.lunarc.otp.ui.ClientSettings;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `lunarc-otp text` against the real backend, through its stdin and stdout. */
+class TextModeTest {
+    @TempDir
+    Path dir;
+    TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.start(dir);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    ClientSettings settings() {
+        return new ClientSettings(server.server().baseUri(), null, Duration.ofSeconds(3), Duration.ofSeconds(5),
+                "Pocket Pass", null, Locale.ENGLISH, Duration.ofMinutes(5));
+    }
+
+    void signIn(TextSession s) throws Exception {
+        s.expect("Username: ");
+        s.type("alice");
+        s.expect("Password (not shown): ");
+        s.type("alice-pw");
+        s.expect("Code from the SMS");
+        s.type(server.lastSmsCode("alice"));
+        s.expect("> ");
+    }
+
+    /** Turns the half-block QR code in the output back into pixels (each character: two module rows). */
+    static String decodeHalfBlocks(String output) throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            if (line.startsWith(TerminalQr.BLACK_ON_WHITE)) {
+                rows.add(line.substring(TerminalQr.BLACK_ON_WHITE.length(), line.length() - TerminalQr.RESET.length()));
+            }
+        }
+        int scale = 4;
+        int w = rows.get(0).length();
+        int h = rows.size() * 2;
+        int[] px = new int[w * scale * h * scale];
+        for (int r = 0; r < rows.size(); r++) {
+            for (int x = 0; x < w; x++) {
+                char c = rows.get(r).charAt(x);
+                boolean top = c == '█' || c == '▀';
+                boolean bottom = c == '█' || c == '▄';
+                paint(px, w * scale, x, 2 * r, top, scale);
+                paint(px, w * scale, x, 2 * r + 1, bottom, scale);
+            }
+        }
+        return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
+                new RGBLuminanceSource(w * scale, h * scale, px)))).getText();
+    }
+
+    private static void paint(int[] px, int stride, int mx, int my, boolean dark, int scale) {
+        for (int dy = 0; dy < scale; dy++) {
+            for (int dx = 0; dx < scale; dx++) {
+                px[(my * scale + dy) * stride + mx * scale + dx] = dark ? 0xFF000000 : 0xFFFFFFFF;
+            }
+        }
+    }
+
+    @Test
+    void wholeEnrollmentInTheTerminalWithTheQrDecodedFromTheText() throws Exception {
+        try (TextSession s = new TextSession(settings(), TerminalQr.Style.UNICODE, 100)) {
+            s.expect("Username: ");
+            s.type("alice");
+            s.expect("Password (not shown): ");
+            s.type("wrong");
+            String refused = s.expect("Username: ");
+            assertThat(refused).contains("Solving the \"I am a human\" check automatically", "Wrong username or password");
+            s.type("alice");
+            s.expect("Password (not shown): ");
+            s.type("alice-pw");
+            String sent = s.expect("Code from the SMS");
+            assertThat(sent).contains("We sent a code to +46 70*** **01.", "Valid for 5 minutes.");
+            String right = server.lastSmsCode("alice");
+            s.type(right.equals("000000") ? "111111" : "000000");
+            assertThat(s.expect("Code from the SMS")).contains("That code is not correct. 4 tries left.");
+            s.type(right);
+            String account = s.expect("> ");
+            assertThat(account).contains("Name: User alice", "Username: alice", "E-mail: alice@example.org",
+                    "Mobile phone: +46 70*** **01", "Affiliation: Lund University", "You have no tokens yet");
+
+            s.type("n");
+            s.expect("Enter a display name for your device: ");
+            s.type("   ");
+            assertThat(s.expect("Enter a display name for your device: ")).contains("! Enter a name.");
+            s.type("Terminal phone");
+            String qr = s.expect("First code from the app");
+            String uriText = decodeHalfBlocks(qr);
+            OtpAuthUri uri = OtpAuthUri.parse(uriText);
+            assertThat(uri.account()).isEqualTo("alice");
+            Matcher key = Pattern.compile("Key: ([A-Z2-7 ]+)").matcher(qr);
+            assertThat(key.find()).isTrue();
+            assertThat(key.group(1).replace(" ", "")).isEqualTo(uri.secretBase32());
+            assertThat(key.group(1)).matches("([A-Z2-7]{4} )*[A-Z2-7]{1,4}");
+            assertThat(qr).contains("1. Start the Pocket Pass app", "TOTP", "SHA-1", "6 digits", "30 seconds");
+            // no code is echoed: the line after the prompt stays empty
+            s.type(uri.totp().code(uri.secret(), server.clock.instant()));
+            String done = s.expect("> ");
+            assertThat(done).contains("\u001b[J", "(The QR code and key were cleared from the screen.)",
+                    "Pocket Pass activated successfully: \"Terminal phone\" is active.", "1. Terminal phone  [Active]");
+
+            // the token's actions: rename, deactivate, reactivate, synchronize, revoke
+            s.type("1");
+            assertThat(s.expect("> ")).contains("d = deactivate", "Expires:");
+            s.type("e");
+            s.expect("Name: ");
+            s.type("Work phone");
+            assertThat(s.expect("> ")).contains("The token is now called \"Work phone\".");
+            s.type("1");
+            s.expect("> ");
+            s.type("d");
+            assertThat(s.expect("> ")).contains("1. Work phone  [Deactivated]");
+            s.type("1");
+            s.expect("> ");
+            s.type("a");
+            assertThat(s.expect("> ")).contains("1. Work phone  [Active]");
+            server.clock.advance(Duration.ofSeconds(90));
+            long step = uri.totp().step(server.clock.instant());
+            s.type("1");
+            s.expect("> ");
+            s.type("s");
+            s.expect("First code: ");
+            s.type(uri.totp().code(uri.secret(), step - 1));
+            s.expect("Next code: ");
+            s.type(uri.totp().code(uri.secret(), step));
+            assertThat(s.expect("> ")).contains("Token \"Work phone\" is synchronized.");
+            s.type("1");
+            s.expect("> ");
+            s.type("x");
+            assertThat(s.expect("Type yes to confirm: ")).contains("Revoke \"Work phone\"?");
+            s.type("yes");
+            assertThat(s.expect("> ")).contains("1. Work phone  [Revoked]");
+            s.type("q");
+            s.expect("You have logged out.");
+            assertThat(s.exitCode()).isZero();
+            assertThat(s.output()).doesNotContain("alice-pw").doesNotContain(right + "\n");
+
+            Path transcript = Path.of("target", "text-mode-transcript.txt");
+            Files.createDirectories(transcript.getParent());
+            Files.writeString(transcript, s.output());
+        }
+    }
+
+    @Test
+    void tooNarrowATerminalGetsTheKeyInsteadOfABrokenPicture() throws Exception {
+        try (TextSession s = new TextSession(settings(), TerminalQr.Style.UNICODE, 30)) {
+            signIn(s);
+            s.type("n");
+            s.expect("Enter a display name for your device: ");
+            s.type("Phone");
+            String qr = s.expect("First code from the app");
+            assertThat(qr).contains("The terminal is too narrow for the QR code").contains("Key: ")
+                    .doesNotContain(TerminalQr.BLACK_ON_WHITE);
+            s.type("c");
+            assertThat(s.expect("> ")).contains("is pending", "1. Phone  [Pending activation]");
+        }
+    }
+
+    @Test
+    void asciiQrForTerminalsWithoutUnicode() throws Exception {
+        try (TextSession s = new TextSession(settings(), TerminalQr.Style.ASCII, 120)) {
+            signIn(s);
+            s.type("n");
+            s.expect("Enter a display name for your device: ");
+            s.type("Phone");
+            String qr = s.expect("First code from the app");
+            assertThat(qr).contains("##").doesNotContain("█");
+            for (String line : qr.split("\n")) {
+                if (line.contains(TerminalQr.BLACK_ON_BLACK) || line.startsWith(TerminalQr.BLACK_ON_WHITE)) {
+                    assertThat(line.replaceAll("\u001b\\[[0-9;]*m", "")).matches("[# ]+");
+                }
+            }
+        }
+    }
+}
