@@ -6,10 +6,10 @@ import picocli.CommandLine.Option;
 import se.lu.lunarc.otp.server.ServerCommand;
 import se.lu.lunarc.otp.text.TerminalQr;
 import se.lu.lunarc.otp.text.TextCommand;
+import se.lu.lunarc.otp.ui.ClientArgs;
 import se.lu.lunarc.otp.ui.ClientSettings;
 import se.lu.lunarc.otp.ui.WizardLauncher;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -26,14 +26,8 @@ import java.util.concurrent.Callable;
                 "Without a display (an SSH session) it runs the same enrollment as text: see 'lunarc-otp text'."},
         subcommands = {TextCommand.class, ServerCommand.class})
 public final class Main implements Callable<Integer> {
-    @Option(names = "--server", paramLabel = "URL", description = "Enrollment server, e.g. https://otp.example.org")
-    String server;
-
-    @Option(names = "--lang", paramLabel = "LANG", description = "en or sv (default: the system's language).")
-    String lang;
-
-    @Option(names = "--ca-bundle", paramLabel = "PEM", description = "Extra CA certificates to trust, besides the system's.")
-    String caBundle;
+    @CommandLine.Mixin
+    ClientArgs client = new ClientArgs();
 
     @Option(names = "--startup-probe", description = "Open the sign-in screen, print the time to its first frame, exit.")
     boolean startupProbe;
@@ -58,11 +52,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> args = new HashMap<>();
-        args.put("server", server);
-        args.put("lang", lang);
-        args.put("caBundle", caBundle);
-        ClientSettings settings = ClientSettings.resolve(args);
+        ClientSettings settings = client.settings();
         if (!hasDisplay(System.getenv())) {
             if (startupProbe) {
                 System.err.println("lunarc-otp: --startup-probe needs a display (DISPLAY is not set).");

@@ -1,25 +1,24 @@
 package se.lu.lunarc.otp.server;
 
 import se.lu.lunarc.otp.api.ErrorCode;
+import se.lu.lunarc.otp.api.TokenNameRule;
 
-/** Display names: trimmed, 1–64 characters, no control characters. */
+import java.util.List;
+
+/** Display names, by {@link TokenNameRule}; uniqueness is checked against the database by the caller. */
 final class TokenNames {
-    static final int MAX_LENGTH = 64;
-
     private TokenNames() {}
 
     static String validated(String raw) {
-        String name = raw == null ? "" : raw.strip();
-        if (name.isEmpty()) {
-            throw invalid("Enter a name for your device.");
+        TokenNameRule broken = TokenNameRule.broken(raw, List.of());
+        if (broken != null) {
+            throw invalid(switch (broken) {
+                case TOO_LONG -> "The name can be at most " + TokenNameRule.MAX_LENGTH + " characters.";
+                case CONTROL_CHARACTERS -> "The name cannot contain control characters.";
+                default -> "Enter a name for your device.";
+            });
         }
-        if (name.codePointCount(0, name.length()) > MAX_LENGTH) {
-            throw invalid("The name can be at most " + MAX_LENGTH + " characters.");
-        }
-        if (name.codePoints().anyMatch(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT)) {
-            throw invalid("The name cannot contain control characters.");
-        }
-        return name;
+        return raw.strip();
     }
 
     private static ProblemException invalid(String detail) {

@@ -1,15 +1,15 @@
 package se.lu.lunarc.otp.text;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import se.lu.lunarc.otp.ui.ClientArgs;
 import se.lu.lunarc.otp.ui.ClientSettings;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code lunarc-otp text}: the enrollment in a terminal, for SSH sessions. */
@@ -18,14 +18,8 @@ import java.util.concurrent.Callable;
                 "Same settings as the window (see lunarc-otp --help); with no server configured, the demo.",
                 "Reads from stdin when it is not a terminal, so it can be scripted."})
 public final class TextCommand implements Callable<Integer> {
-    @Option(names = "--server", paramLabel = "URL", description = "Enrollment server, e.g. https://otp.example.org")
-    String server;
-
-    @Option(names = "--lang", paramLabel = "LANG", description = "en or sv (default: the system's language).")
-    String lang;
-
-    @Option(names = "--ca-bundle", paramLabel = "PEM", description = "Extra CA certificates to trust, besides the system's.")
-    String caBundle;
+    @Mixin
+    ClientArgs client = new ClientArgs();
 
     @Option(names = "--qr", paramLabel = "STYLE", description = "unicode (default: half blocks) or ascii.")
     String qr = "unicode";
@@ -35,11 +29,7 @@ public final class TextCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> args = new HashMap<>();
-        args.put("server", server);
-        args.put("lang", lang);
-        args.put("caBundle", caBundle);
-        return run(ClientSettings.resolve(args), "ascii".equalsIgnoreCase(qr) ? TerminalQr.Style.ASCII : TerminalQr.Style.UNICODE,
+        return run(client.settings(), "ascii".equalsIgnoreCase(qr) ? TerminalQr.Style.ASCII : TerminalQr.Style.UNICODE,
                 width);
     }
 

@@ -7,6 +7,7 @@ import se.lu.lunarc.otp.api.Enrollment;
 import se.lu.lunarc.otp.api.LoginStarted;
 import se.lu.lunarc.otp.api.Me;
 import se.lu.lunarc.otp.api.Token;
+import se.lu.lunarc.otp.api.TokenNameRule;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.client.HumanCheckSolver;
@@ -305,10 +306,8 @@ public final class TextWizard {
         String name;
         while (true) {
             name = ask(t("name.label") + ": ");
-            String n = name.strip();
-            String problem = n.isEmpty() ? t("name.empty") : n.codePointCount(0, n.length()) > 64 ? t("name.tooLong")
-                    : tokens.stream().anyMatch(x -> !"revoked".equals(x.status()) && x.name().equalsIgnoreCase(n))
-                    ? t("name.taken") : null;
+            TokenNameRule broken = TokenNameRule.broken(name, TokenNameRule.namesInUse(tokens));
+            String problem = broken == null ? null : t(broken.messageKey());
             if (problem == null) {
                 break;
             }

@@ -4,6 +4,7 @@ import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
+import se.lu.lunarc.otp.api.TokenNameRule;
 import se.lu.lunarc.otp.ui.ErrorMessages;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
@@ -14,8 +15,6 @@ import java.util.ResourceBundle;
 
 /** Step 4: a display name for the device; the server's rules and duplicates are told before Next. */
 public final class NameController implements ScreenController {
-    static final int MAX_LENGTH = 64;
-
     private final WizardState state;
     private final Navigator nav;
 
@@ -45,18 +44,8 @@ public final class NameController implements ScreenController {
 
     /** The name's problem in the user's language, or null when the server will accept it. */
     String problemWith(String raw) {
-        String n = raw.strip();
-        if (n.isEmpty()) {
-            return resources.getString("name.empty");
-        }
-        if (n.codePointCount(0, n.length()) > MAX_LENGTH) {
-            return resources.getString("name.tooLong");
-        }
-        if (n.codePoints().anyMatch(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT)) {
-            return resources.getString("name.control");
-        }
-        boolean taken = state.tokens.stream().anyMatch(t -> !"revoked".equals(t.status()) && t.name().equalsIgnoreCase(n));
-        return taken ? resources.getString("name.taken") : null;
+        TokenNameRule broken = TokenNameRule.broken(raw, TokenNameRule.namesInUse(state.tokens));
+        return broken == null ? null : resources.getString(broken.messageKey());
     }
 
     private boolean check() {
