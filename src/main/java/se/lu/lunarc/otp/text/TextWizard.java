@@ -159,7 +159,7 @@ public final class TextWizard {
     /** True once signed in; false to go back to the username. */
     private boolean smsCode(LoginStarted login) throws IOException {
         var sms = login.sms();
-        term.println(t("code.sentTo", sms.maskedPhone()) + " " + t("text.validMinutes", sms.expiresInSeconds() / 60));
+        term.println(t("code.sentTo", sms.maskedPhone()) + " " + t("text.validMinutes", (sms.expiresInSeconds() + 59) / 60));
         showDemoSms();
         while (true) {
             String code = askCode(t("text.codePrompt"));

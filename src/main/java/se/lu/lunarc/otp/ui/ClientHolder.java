@@ -6,6 +6,8 @@ import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.server.DemoBackend;
 import se.lu.lunarc.otp.server.EnrollmentServer;
 
+import org.slf4j.LoggerFactory;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +49,8 @@ public final class ClientHolder implements AutoCloseable {
         try {
             var uri = settings.server();
             if (uri == null) {
+                // the demo runs inside a user's program: its service log would only clutter their terminal
+                quietServerLog();
                 demoServer = DemoBackend.start("127.0.0.1:0", null, Clock.systemUTC());
                 uri = demoServer.baseUri();
             }
@@ -56,6 +60,12 @@ public final class ClientHolder implements AutoCloseable {
             client.completeExceptionally(e);
         } catch (Exception e) {
             client.completeExceptionally(ApiException.internal(e));
+        }
+    }
+
+    private static void quietServerLog() {
+        if (LoggerFactory.getLogger("se.lu.lunarc.otp.server") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.WARN);
         }
     }
 

@@ -44,6 +44,22 @@ class TotpTest {
         assertThat(Totp.STANDARD.matches(SEED_SHA1, Totp.STANDARD.step(t) + 1, "081804")).isFalse();
     }
 
+    /** A second, independent implementation agrees: oathtool (installed by .ci/run). */
+    @Test
+    void oathtoolComputesTheSameCodes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/oathtool")),
+                "oathtool is not installed");
+        byte[] secret = new byte[20];
+        new java.security.SecureRandom().nextBytes(secret);
+        String base32 = OtpAuthUri.base32(secret);
+        for (long t : new long[] {59, 1_700_000_000L, 1_764_324_000L, 2_000_000_029L}) {
+            Process p = new ProcessBuilder("/usr/bin/oathtool", "--totp", "-b", base32, "-N", "@" + t).start();
+            String theirs = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            assertThat(p.waitFor()).isZero();
+            assertThat(Totp.STANDARD.code(secret, Instant.ofEpochSecond(t))).as("at " + t).isEqualTo(theirs);
+        }
+    }
+
     @Test
     void keyUriFormatRoundTripsAndUsesTheIssuerAsLabelPrefix() {
         OtpAuthUri uri = OtpAuthUri.standard("LUNARC HPC", "anna.s", SEED_SHA1);
