@@ -24,7 +24,7 @@ public final class TextCommand implements Callable<Integer> {
     @Option(names = "--qr", paramLabel = "STYLE", description = "unicode (default: half blocks) or ascii.")
     String qr = "unicode";
 
-    @Option(names = "--width", paramLabel = "COLUMNS", description = "Terminal width (default: $COLUMNS, else 80).")
+    @Option(names = "--width", paramLabel = "COLUMNS", description = "Terminal width (default: $COLUMNS, else the terminal's).")
     Integer width;
 
     @Override
@@ -33,13 +33,31 @@ public final class TextCommand implements Callable<Integer> {
                 width);
     }
 
+    /** --width, else $COLUMNS, else what `stty size` says of the terminal, else 80. */
     static int columns(Integer given) {
         if (given != null) {
             return given;
         }
         try {
-            return Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80"));
-        } catch (NumberFormatException e) {
+            return Integer.parseInt(System.getenv("COLUMNS"));
+        } catch (NumberFormatException notSet) {
+            return sttyColumns();
+        }
+    }
+
+    private static int sttyColumns() {
+        java.io.File tty = new java.io.File("/dev/tty");
+        if (System.console() == null || !tty.canRead()) {
+            return 80;
+        }
+        try {
+            Process p = new ProcessBuilder("stty", "size").redirectInput(tty).start();
+            String[] rowsCols = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+");
+            return p.waitFor() == 0 && rowsCols.length == 2 ? Integer.parseInt(rowsCols[1]) : 80;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 80;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 80;
         }
     }
