@@ -63,7 +63,8 @@ class ServerCommandTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String[] args : new String[][] {{"--help"}, {"server", "--help"}, {"server", "hash-password", "--help"}}) {
+        for (String[] args : new String[][] {{"--help"}, {"text", "--help"}, {"server", "--help"},
+                {"server", "hash-password", "--help"}}) {
             StringWriter text = new StringWriter();
             CommandLine cli = Main.commandLine();
             cli.setOut(new PrintWriter(text));
