@@ -54,6 +54,15 @@ class TextModeTest {
         s.expect("> ");
     }
 
+    /** Signs in, asks for a new token called {@code name}, and returns what is shown up to the code prompt. */
+    String newTokenScreen(TextSession s, String name) throws Exception {
+        signIn(s);
+        s.type("n");
+        s.expect("Enter a display name for your device: ");
+        s.type(name);
+        return s.expect("First code from the app");
+    }
+
     /** Turns the half-block QR code in the output back into pixels (each character: two module rows). */
     static String decodeHalfBlocks(String output) throws Exception {
         List<String> rows = new ArrayList<>();
@@ -174,11 +183,7 @@ class TextModeTest {
     @Test
     void tooNarrowATerminalGetsTheKeyInsteadOfABrokenPicture() throws Exception {
         try (TextSession s = new TextSession(settings(), TerminalQr.Style.UNICODE, 30)) {
-            signIn(s);
-            s.type("n");
-            s.expect("Enter a display name for your device: ");
-            s.type("Phone");
-            String qr = s.expect("First code from the app");
+            String qr = newTokenScreen(s, "Phone");
             assertThat(qr).contains("The terminal is too narrow for the QR code").contains("Key: ")
                     .doesNotContain(TerminalQr.BLACK_ON_WHITE);
             s.type("c");
@@ -189,11 +194,7 @@ class TextModeTest {
     @Test
     void asciiQrForTerminalsWithoutUnicode() throws Exception {
         try (TextSession s = new TextSession(settings(), TerminalQr.Style.ASCII, 120)) {
-            signIn(s);
-            s.type("n");
-            s.expect("Enter a display name for your device: ");
-            s.type("Phone");
-            String qr = s.expect("First code from the app");
+            String qr = newTokenScreen(s, "Phone");
             assertThat(qr).contains("##").doesNotContain("█");
             for (String line : qr.split("\n")) {
                 if (line.contains(TerminalQr.BLACK_ON_BLACK) || line.startsWith(TerminalQr.BLACK_ON_WHITE)) {
