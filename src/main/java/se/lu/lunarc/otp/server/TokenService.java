@@ -103,14 +103,15 @@ public final class TokenService {
                 throw tooManyTries();
             }
             long nowStep = TOTP.step(now);
-            Long matched = TOTP.isWellFormed(code) ? matchStep(t, code, nowStep, 1) : null;
-            if (matched != null) {
+            // one look over ±2 steps: ±1 activates, a match further off is the phone's clock
+            Long matched = TOTP.isWellFormed(code) ? matchStep(t, code, nowStep, 2) : null;
+            boolean drift = matched != null && Math.abs(matched - (nowStep + t.driftSteps())) > 1;
+            if (matched != null && !drift) {
                 TokenRecord active = t.activatedAt(now, now.plus(Duration.ofDays(limits.lifetimeDays())), matched);
                 store.update(c, active);
                 audit.record("token_activated", username, address, id, null);
                 return new Outcome(view(active, now), null);
             }
-            boolean drift = TOTP.isWellFormed(code) && matchStep(t, code, nowStep, 2) != null;
             TokenRecord failed = t.failedOnce();
             store.update(c, failed);
             audit.record("token_activation_failed", username, address, id, drift ? "clock_drift" : "code_invalid");
@@ -217,7 +218,7 @@ public final class TokenService {
 
     /**
      * The step within ±{@code window} of now (plus the learned drift) whose code is {@code code}, newer than any
-     * code accepted before; null when there is none.
+     * code accepted before, the one nearest now when there are several; null when there is none.
      */
     Long matchStep(TokenRecord t, String code, long nowStep, int window) {
         byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
@@ -226,7 +227,8 @@ public final class TokenService {
             Long found = null;
             // every candidate is computed, so the time taken does not tell which one matched
             for (long s = centre - window; s <= centre + window; s++) {
-                if (TOTP.matches(secret, s, code) && s > t.lastStep() && found == null) {
+                boolean nearer = found == null || Math.abs(s - centre) < Math.abs(found - centre);
+                if (TOTP.matches(secret, s, code) && s > t.lastStep() && nearer) {
                     found = s;
                 }
             }
