@@ -30,6 +30,7 @@ public final class EnrollmentServer implements AutoCloseable {
     private final ObjectMapper json = ApiJson.newMapper();
     private final Javalin app;
     private final boolean tls;
+    private final List<ApiRoute> routes;
 
     private EnrollmentServer(Backend backend) {
         this.backend = backend;
@@ -56,7 +57,8 @@ public final class EnrollmentServer implements AutoCloseable {
                 });
             }
         });
-        for (ApiRoute route : new ApiRoutes(backend, json).all()) {
+        this.routes = new ApiRoutes(backend, json).all();
+        for (ApiRoute route : routes) {
             app.addHttpHandler(route.method(), route.path(), route.handler());
         }
         app.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
@@ -107,8 +109,9 @@ public final class EnrollmentServer implements AutoCloseable {
         return backend;
     }
 
-    static List<ApiRoute> routesOf(Backend backend) {
-        return new ApiRoutes(backend, ApiJson.newMapper()).all();
+    /** The operations this server serves, as registered. */
+    List<ApiRoute> routes() {
+        return routes;
     }
 
     private void problem(Context ctx, Problem p) {

@@ -60,7 +60,7 @@ class OpenApiContractTest {
             }
         }
         try (TestServer server = TestServer.start(dir)) {
-            Set<String> served = EnrollmentServer.routesOf(server.server().backend()).stream()
+            Set<String> served = server.server().routes().stream()
                     .map(r -> r.method().name() + " " + r.path()).collect(Collectors.toCollection(TreeSet::new));
             assertThat(served).isEqualTo(inSpec);
         }
