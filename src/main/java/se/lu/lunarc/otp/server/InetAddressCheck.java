@@ -7,12 +7,8 @@ final class InetAddressCheck {
     private InetAddressCheck() {}
 
     static void requireLoopback(String host) {
-        try {
-            if (!InetAddress.getByName(host).isLoopbackAddress()) {
-                throw new IllegalArgumentException("the demo listens on loopback only, not on " + host);
-            }
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("cannot resolve " + host, e);
+        if (!isLoopback(host)) {
+            throw new IllegalArgumentException("the demo listens on loopback only, not on " + host);
         }
     }
 
