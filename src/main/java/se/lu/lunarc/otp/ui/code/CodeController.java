@@ -105,10 +105,9 @@ public final class CodeController implements ScreenController {
 
     private void failed(ApiException e) {
         code.clear();
-        banner.error(ErrorMessages.text(resources, e), null, null);
-        if (e.is("code_expired") || e.is("too_many_attempts")) {
-            banner.error(ErrorMessages.text(resources, e) + " " + resources.getString("code.startAgain"), null, null);
-        }
+        boolean startAgain = e.is("code_expired") || e.is("too_many_attempts");
+        banner.error(ErrorMessages.text(resources, e) + (startAgain ? " " + resources.getString("code.startAgain") : ""),
+                null, null);
         code.requestFocus();
     }
 
