@@ -1,6 +1,5 @@
 package se.lu.lunarc.otp.text;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.zxing.common.BitMatrix;
 import se.lu.lunarc.otp.api.CreatedToken;
 import se.lu.lunarc.otp.api.Enrollment;
@@ -17,12 +16,8 @@ import se.lu.lunarc.otp.ui.ErrorMessages;
 import se.lu.lunarc.otp.ui.WizardState;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.text.MessageFormat;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -186,18 +181,11 @@ public final class TextWizard {
     }
 
     private void showDemoSms() {
-        Path outbox = holder.demoOutbox();
-        if (outbox == null) {
-            return;
-        }
         try {
-            List<String> lines = Files.readAllLines(outbox);
-            if (!lines.isEmpty()) {
-                String text = new ObjectMapper().readTree(lines.get(lines.size() - 1)).get("text").asText();
-                term.println("  [" + t("demo.inbox") + "] " + text);
-            }
+            holder.demoMessages().stream().findFirst()
+                    .ifPresent(m -> term.println("  [" + t("demo.inbox") + "] " + m.text()));
         } catch (IOException e) {
-            term.println("  [" + t("demo.inbox") + "] " + outbox);
+            term.println("  [" + t("demo.inbox") + "] " + e.getClass().getSimpleName());
         }
     }
 
@@ -252,8 +240,7 @@ public final class TextWizard {
     }
 
     private void tokenActions(Token tk) throws IOException, ApiException {
-        DateTimeFormatter fmt = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
-                .withLocale(locale).withZone(ZoneId.systemDefault());
+        DateTimeFormatter fmt = WizardState.dateTimeFormat(locale);
         term.println("");
         term.println(tk.name() + "  [" + t("status." + tk.status()) + "]");
         term.println("  " + t("token.start") + ": " + (tk.created() == null ? "—" : fmt.format(tk.created())));

@@ -8,7 +8,15 @@ import se.lu.lunarc.otp.server.EnrollmentServer;
 
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +26,7 @@ import java.util.concurrent.ExecutionException;
  * in-process, which must not delay the first frame.
  */
 public final class ClientHolder implements AutoCloseable {
+    private static final ObjectMapper OUTBOX_JSON = new ObjectMapper();
     private final ClientSettings settings;
     private final CompletableFuture<EnrollmentClient> client = new CompletableFuture<>();
     private volatile EnrollmentServer demoServer;
@@ -69,10 +78,26 @@ public final class ClientHolder implements AutoCloseable {
         }
     }
 
-    /** The demo's SMS outbox, once the demo backend runs; null otherwise. */
-    public Path demoOutbox() {
+    /** One message the demo backend "sent". */
+    public record DemoSms(Instant sentAt, String to, String text) {}
+
+    /**
+     * The demo phone's messages, newest first, read from the demo backend's outbox ({@code {to, text, sentAt}}
+     * lines); empty when this is not the demo or nothing was sent yet.
+     */
+    public List<DemoSms> demoMessages() throws IOException {
         EnrollmentServer s = demoServer;
-        return s == null ? null : s.backend().smsOutbox();
+        Path outbox = s == null ? null : s.backend().smsOutbox();
+        if (outbox == null || !Files.exists(outbox)) {
+            return List.of();
+        }
+        List<DemoSms> newestFirst = new ArrayList<>();
+        for (String line : Files.readAllLines(outbox)) {
+            JsonNode m = OUTBOX_JSON.readTree(line);
+            newestFirst.add(0, new DemoSms(Instant.parse(m.get("sentAt").asText()), m.get("to").asText(),
+                    m.get("text").asText()));
+        }
+        return newestFirst;
     }
 
     @Override

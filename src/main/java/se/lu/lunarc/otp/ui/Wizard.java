@@ -69,7 +69,7 @@ public final class Wizard {
         header.getStyleClass().add("header");
         frame.setTop(header);
         if (state.settings.demo()) {
-            inbox = new SmsInbox(state.client::demoOutbox);
+            inbox = new SmsInbox(state.client::demoMessages);
             inbox.setPadding(new Insets(8));
             frame.setRight(inbox);
             // start the demo backend in the background once the first frames are drawn: Sign in waits for

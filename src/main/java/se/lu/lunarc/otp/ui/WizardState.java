@@ -8,6 +8,9 @@ import se.lu.lunarc.otp.api.Me;
 import se.lu.lunarc.otp.api.Token;
 
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.Locale;
 import java.util.ResourceBundle;
@@ -47,6 +50,12 @@ public final class WizardState {
 
     public static Locale supported(Locale l) {
         return "sv".equals(l.getLanguage()) ? Locale.forLanguageTag("sv") : Locale.ENGLISH;
+    }
+
+    /** How token dates are shown, in the window and the terminal alike: medium date, short time, local zone. */
+    public static DateTimeFormatter dateTimeFormat(Locale locale) {
+        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(locale)
+                .withZone(ZoneId.systemDefault());
     }
 
     /** Forgets everything of the signed-in user but the username; the enrollment's secret goes with it. */

@@ -12,11 +12,10 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import se.lu.lunarc.otp.api.Token;
+import se.lu.lunarc.otp.ui.WizardState;
 
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.Locale;
 import java.util.ResourceBundle;
 import java.util.function.Consumer;
@@ -48,8 +47,7 @@ final class TokenCard extends VBox {
         top.setAlignment(Pos.CENTER_LEFT);
         setAccessibleText(t.name() + ", " + rb.getString("status." + t.status()));
 
-        DateTimeFormatter fmt = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
-                .withLocale(locale).withZone(ZoneId.systemDefault());
+        DateTimeFormatter fmt = WizardState.dateTimeFormat(locale);
         GridPane dates = new GridPane();
         dates.setHgap(12);
         dates.setVgap(4);

@@ -1,7 +1,5 @@
 package se.lu.lunarc.otp.ui.common;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import javafx.application.Platform;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -10,19 +8,16 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import se.lu.lunarc.otp.ui.ClientHolder;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.ResourceBundle;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /** The demo's phone: the messages the demo backend "sent", newest first, read from its outbox file. */
 public final class SmsInbox extends VBox {
@@ -35,9 +30,8 @@ public final class SmsInbox extends VBox {
         t.setDaemon(true);
         return t;
     });
-    private final ObjectMapper json = new ObjectMapper();
 
-    public SmsInbox(Supplier<Path> outbox) {
+    public SmsInbox(Callable<List<ClientHolder.DemoSms>> source) {
         getStyleClass().add("sms-inbox");
         title.getStyleClass().add("sms-inbox-title");
         title.setWrapText(true);
@@ -58,7 +52,7 @@ public final class SmsInbox extends VBox {
         list.setFocusTraversable(true);
         VBox.setVgrow(list, Priority.ALWAYS);
         getChildren().addAll(title, list);
-        poller.scheduleWithFixedDelay(() -> poll(outbox.get()), 0, 1, TimeUnit.SECONDS);
+        poller.scheduleWithFixedDelay(() -> poll(source), 0, 1, TimeUnit.SECONDS);
     }
 
     public void init(ResourceBundle rb) {
@@ -71,18 +65,10 @@ public final class SmsInbox extends VBox {
         return List.copyOf(messages);
     }
 
-    private void poll(Path file) {
-        if (file == null || !Files.exists(file)) {
-            return;
-        }
+    private void poll(Callable<List<ClientHolder.DemoSms>> source) {
         try {
-            List<String> lines = Files.readAllLines(file);
-            List<String> shown = new ArrayList<>();
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                JsonNode m = json.readTree(lines.get(i));
-                shown.add(TIME.format(Instant.parse(m.get("sentAt").asText())) + "  " + m.get("to").asText() + "\n"
-                        + m.get("text").asText());
-            }
+            List<String> shown = source.call().stream()
+                    .map(m -> TIME.format(m.sentAt()) + "  " + m.to() + "\n" + m.text()).toList();
             Platform.runLater(() -> {
                 if (!shown.equals(messages)) {
                     messages.setAll(shown);
