@@ -26,12 +26,14 @@ public final class Backend implements AutoCloseable {
     final ValidateService validate;
     final UserDirectory users;
     final RateLimiter humanChecksPerAddress;
+    final SmsGateway sms;
 
     public Backend(ServerConfig config, UserDirectory users, SmsGateway sms, Clock clock)
             throws IOException, SQLException {
         this.config = config;
         this.clock = clock;
         this.users = users;
+        this.sms = sms;
         Path data = config.dataDir();
         Files.createDirectories(data);
         this.db = Database.open(data.resolve("lunarc-otp.db"));
@@ -47,6 +49,26 @@ public final class Backend implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public UserDirectory users() {
+        return users;
+    }
+
+    public SmsGateway sms() {
+        return sms;
+    }
+
+    public ValidateService validate() {
+        return validate;
     }
 
     /** The file SMS gateway's outbox, where the configuration has one (the demo's phone). */

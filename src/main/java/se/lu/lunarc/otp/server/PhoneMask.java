@@ -1,10 +1,10 @@
 package se.lu.lunarc.otp.server;
 
 /** Shows enough of a mobile number to recognise it: {@code +46701234512} → {@code +46 70*** **12}. */
-final class PhoneMask {
+public final class PhoneMask {
     private PhoneMask() {}
 
-    static String mask(String mobile) {
+    public static String mask(String mobile) {
         String compact = mobile.replaceAll("[^+0-9]", "");
         if (compact.length() < 7) {
             return "*** **";

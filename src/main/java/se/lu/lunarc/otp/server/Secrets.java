@@ -8,19 +8,19 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /** Random identifiers and codes from one SecureRandom. */
-final class Secrets {
+public final class Secrets {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Secrets() {}
 
     /** {@code bits} of randomness as URL-safe Base64. */
-    static String randomId(int bits) {
+    public static String randomId(int bits) {
         byte[] b = new byte[bits / 8];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    static String digits(int length) {
+    public static String digits(int length) {
         StringBuilder s = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
             s.append((char) ('0' + RANDOM.nextInt(10)));
@@ -28,14 +28,14 @@ final class Secrets {
         return s.toString();
     }
 
-    static byte[] bytes(int length) {
+    public static byte[] bytes(int length) {
         byte[] b = new byte[length];
         RANDOM.nextBytes(b);
         return b;
     }
 
     /** SHA-256 in hex: how bearer tokens are kept in memory, so a heap dump holds no usable token. */
-    static String sha256(String s) {
+    public static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

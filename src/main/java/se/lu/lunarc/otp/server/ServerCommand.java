@@ -2,6 +2,7 @@ package se.lu.lunarc.otp.server;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import se.lu.lunarc.otp.server.radius.RadiusService;
 import se.lu.lunarc.otp.server.sms.FileSmsGateway;
 import se.lu.lunarc.otp.server.sms.HttpSmsGateway;
 import se.lu.lunarc.otp.server.sms.SmsGateway;
@@ -40,6 +41,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         Clock clock = Clock.systemUTC();
         EnrollmentServer server;
+        RadiusService radius = null;
         if (demo) {
             server = DemoBackend.start(listen, data, clock);
             System.out.println("Demo backend. Sign in as " + DemoBackend.USERNAME + " / " + DemoBackend.PASSWORD
@@ -59,13 +61,26 @@ public final class ServerCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("sms.type must be file or http, not " + cfg.sms().type());
             };
             server = EnrollmentServer.start(new Backend(cfg, users, sms, clock));
+            if (cfg.radius() != null) {
+                try {
+                    radius = RadiusService.start(cfg.radius(), server.backend());
+                } catch (Exception e) {
+                    server.close();
+                    throw e;
+                }
+                System.out.println("RADIUS on udp " + cfg.radius().listen());
+            }
         }
         System.out.println("Listening on " + server.baseUri());
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         EnrollmentServer running = server;
+        RadiusService runningRadius = radius;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                if (runningRadius != null) {
+                    runningRadius.close();
+                }
                 running.close();
             } catch (Exception ignored) {
                 // shutting down anyway

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,7 +26,8 @@ public record ServerConfig(
         Limits limits,
         Tokens tokens,
         int sessionIdleMinutes,
-        boolean trustForwardedFor) {
+        boolean trustForwardedFor,
+        Radius radius) {
 
     public ServerConfig {
         listen = listen == null ? "127.0.0.1:8443" : listen;
@@ -106,6 +108,73 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * The RADIUS service for the cluster's login (PAM with pam_radius_auth); off when the block is absent.
+     * {@code withoutToken} is what a user with no active token gets: {@code reject} (told to enroll) or {@code sms}.
+     */
+    public record Radius(String listen, String language, String withoutToken, List<RadiusClient> clients,
+                         int threads, Limit perClient, Limit perUser, Limit passwordPerStation) {
+        public static final String REJECT = "reject";
+        public static final String SMS = "sms";
+
+        public Radius {
+            listen = listen == null ? "0.0.0.0:1812" : listen;
+            language = language == null ? "en" : language;
+            withoutToken = withoutToken == null ? REJECT : withoutToken;
+            if (!REJECT.equals(withoutToken) && !SMS.equals(withoutToken)) {
+                throw new IllegalArgumentException("radius.withoutToken must be reject or sms, not " + withoutToken);
+            }
+            if (!"en".equals(language) && !"sv".equals(language)) {
+                throw new IllegalArgumentException("radius.language must be en or sv, not " + language);
+            }
+            clients = clients == null ? List.of() : List.copyOf(clients);
+            threads = threads <= 0 ? 4 : threads;
+            // per NAS: a login node forwards all its users' logins
+            perClient = perClient == null ? new Limit(3000, 60) : perClient;
+            // code checks per user (the second round, or every request in otp-only mode)
+            perUser = perUser == null ? new Limit(30, 300) : perUser;
+            // password rounds per user and calling station, so nobody elsewhere can use up a user's attempts
+            passwordPerStation = passwordPerStation == null ? new Limit(10, 900) : passwordPerStation;
+        }
+
+        public String host() {
+            return listen.substring(0, listen.lastIndexOf(':')).replace("[", "").replace("]", "");
+        }
+
+        public int port() {
+            return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+        }
+
+        Radius resolvedAgainst(Path base) {
+            return new Radius(listen, language, withoutToken, clients.stream().map(c -> new RadiusClient(c.name(),
+                    c.address(), c.secretFile() == null ? null : base.resolve(c.secretFile()), c.mode(),
+                    c.requireMessageAuthenticator())).toList(), threads, perClient, perUser, passwordPerStation);
+        }
+    }
+
+    /**
+     * A NAS allowed to ask: {@code address} is an IP address or CIDR block; {@code mode} is {@code challenge}
+     * (password, then the code at a prompt), {@code otp-only} (the code alone: PAM checked the password) or
+     * {@code concatenated} (password followed by the code in one field).
+     */
+    public record RadiusClient(String name, String address, Path secretFile, String mode,
+                               boolean requireMessageAuthenticator) {
+        public static final String CHALLENGE = "challenge";
+        public static final String OTP_ONLY = "otp-only";
+        public static final String CONCATENATED = "concatenated";
+
+        public RadiusClient {
+            mode = mode == null ? CHALLENGE : mode;
+            if (!List.of(CHALLENGE, OTP_ONLY, CONCATENATED).contains(mode)) {
+                throw new IllegalArgumentException("radius client mode must be challenge, otp-only or concatenated, not "
+                        + mode);
+            }
+            if (name == null || name.isBlank() || address == null || secretFile == null) {
+                throw new IllegalArgumentException("each radius client needs name, address and secretFile");
+            }
+        }
+    }
+
     public record Tokens(int lifetimeDays, int maxPerUser, int activateWithinSeconds) {
         public Tokens {
             lifetimeDays = lifetimeDays <= 0 ? 730 : lifetimeDays;
@@ -124,12 +193,17 @@ public record ServerConfig(
 
     public ServerConfig withListen(String newListen) {
         return new ServerConfig(newListen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, trustForwardedFor);
+                tokens, sessionIdleMinutes, trustForwardedFor, radius);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, newLimits,
-                tokens, sessionIdleMinutes, trustForwardedFor);
+                tokens, sessionIdleMinutes, trustForwardedFor, radius);
+    }
+
+    public ServerConfig withRadius(Radius newRadius) {
+        return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
+                tokens, sessionIdleMinutes, trustForwardedFor, newRadius);
     }
 
     public static ServerConfig load(Path file) throws IOException {
@@ -147,12 +221,12 @@ public record ServerConfig(
                 new Users(users.file() == null ? null : base.resolve(users.file())),
                 new Sms(sms.type(), sms.file() == null ? null : base.resolve(sms.file()), sms.http(), sms.template()),
                 serviceKeyFile == null ? null : base.resolve(serviceKeyFile), limits, tokens, sessionIdleMinutes,
-                trustForwardedFor);
+                trustForwardedFor, radius == null ? null : radius.resolvedAgainst(base));
     }
 
     @Override
     public String toString() {
         return "ServerConfig[listen=" + listen + ", tls=" + (tls != null) + ", dataDir=" + dataDir + ", issuer="
-                + issuer + ", sms=" + sms.type() + "]";
+                + issuer + ", sms=" + sms.type() + ", radius=" + (radius != null) + "]";
     }
 }

@@ -54,19 +54,43 @@ public final class ValidateService {
         }
     }
 
+    /** The outcome of one code check; the same for HTTP's {@code /validate} and RADIUS. */
+    public enum CodeCheck {
+        ACCEPTED, LOCKED, CODE_INVALID, NO_ACTIVE_TOKEN;
+
+        /** How the audit log and {@code /validate} name a refusal. */
+        public String reason() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     public ValidateResult validate(String username, String code, String address) throws SQLException {
         perAddress.take(address, "validation requests");
+        CodeCheck check = check(username, code);
+        ValidateResult result = check == CodeCheck.ACCEPTED ? new ValidateResult(ValidateResult.ACCEPT, null)
+                : new ValidateResult(ValidateResult.REJECT, check.reason());
+        audit.record(result.accepted() ? "validate_accept" : "validate_reject", username == null ? "" : username,
+                address, null, result.reason());
+        return result;
+    }
+
+    /**
+     * Is {@code code} the current code of one of the user's active tokens? Within ±1 step of the token's learned
+     * time, never a step accepted before (over HTTP or RADIUS), records the use; counts failures towards the
+     * lock-out. Callers apply their own rate limits and audit the outcome.
+     */
+    public CodeCheck check(String username, String code) throws SQLException {
         Instant now = clock.instant();
         String user = username == null ? "" : username;
-        ValidateResult result = db.inTransaction(c -> {
+        return db.inTransaction(c -> {
             long[] failures = store.validateFailures(c, user);
             if (failures[1] > now.getEpochSecond()) {
-                return new ValidateResult(ValidateResult.REJECT, "locked");
+                return CodeCheck.LOCKED;
             }
             boolean anyActive = false;
             if (TOTP.isWellFormed(code)) {
                 for (TokenRecord t : store.listFor(c, user)) {
-                    if (!TokenRecord.ACTIVE.equals(t.status()) || TokenService.status(t, now) != TokenStatus.ACTIVE) {
+                    if (!isUsable(t, now)) {
                         continue;
                     }
                     anyActive = true;
@@ -74,16 +98,30 @@ public final class ValidateService {
                     if (step != null) {
                         store.update(c, t.usedAt(now, step));
                         store.setValidateFailures(c, user, 0, 0);
-                        return new ValidateResult(ValidateResult.ACCEPT, null);
+                        return CodeCheck.ACCEPTED;
                     }
                 }
             }
             long count = failures[0] + 1;
             store.setValidateFailures(c, user, count,
                     count >= lockoutFailures ? now.getEpochSecond() + lockoutSeconds : 0);
-            return new ValidateResult(ValidateResult.REJECT, anyActive || !TOTP.isWellFormed(code) ? "code_invalid" : "no_active_token");
+            return anyActive || !TOTP.isWellFormed(code) ? CodeCheck.CODE_INVALID : CodeCheck.NO_ACTIVE_TOKEN;
         });
-        audit.record(result.accepted() ? "validate_accept" : "validate_reject", user, address, null, result.reason());
-        return result;
+    }
+
+    /** Whether the user has a token that can log in now (active, not expired). */
+    public boolean hasActiveToken(String username) throws SQLException {
+        Instant now = clock.instant();
+        return db.inTransaction(c -> store.listFor(c, username).stream().anyMatch(t -> isUsable(t, now)));
+    }
+
+    /** Whether the user's code checks are locked after a run of failures. */
+    public boolean isLocked(String username) throws SQLException {
+        long now = clock.instant().getEpochSecond();
+        return db.inTransaction(c -> store.validateFailures(c, username)[1] > now);
+    }
+
+    private static boolean isUsable(TokenRecord t, Instant now) {
+        return TokenRecord.ACTIVE.equals(t.status()) && TokenService.status(t, now) == TokenStatus.ACTIVE;
     }
 }

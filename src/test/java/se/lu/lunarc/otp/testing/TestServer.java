@@ -60,9 +60,22 @@ public final class TestServer implements AutoCloseable {
         for (int i = 0; i < extraUsers; i++) {
             users.add(user(String.format("user%02d", i), String.format("+467017406%02d", 10 + i)));
         }
+        return start(dir, limits, users);
+    }
+
+    /** A server whose directory holds exactly these users (password {@code NAME-pw}, a mobile number each). */
+    public static TestServer startWithUsers(Path dir, String... names) throws Exception {
+        List<User> users = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            users.add(user(names[i], String.format("+467017406%02d", 50 + i)));
+        }
+        return start(dir, null, users);
+    }
+
+    private static TestServer start(Path dir, ServerConfig.Limits limits, List<User> users) throws Exception {
         ServerConfig config = new ServerConfig("127.0.0.1:0", false, null, dir, "LUNARC", null,
                 new ServerConfig.Sms("file", dir.resolve("sms-outbox.jsonl"), null, null), null, limits, null, 0,
-                false);
+                false, null);
         TestServer t = new TestServer(dir, new MutableClock(Instant.parse("2026-11-28T10:00:00Z")), config, users);
         t.startServer();
         return t;
@@ -91,6 +104,19 @@ public final class TestServer implements AutoCloseable {
 
     public EnrollmentServer server() {
         return server;
+    }
+
+    public Backend backend() {
+        return server.backend();
+    }
+
+    /** Signs in, adds a token called {@code name} and activates it; the clock then moves one step on. */
+    public CreatedToken enrolled(String username, String name) throws Exception {
+        EnrollmentClient c = signedIn(username);
+        CreatedToken created = c.createToken(name);
+        c.activate(created.token().id(), codeNow(created));
+        clock.advance(java.time.Duration.ofSeconds(30));
+        return created;
     }
 
     public EnrollmentClient client() throws ApiException {

@@ -39,7 +39,22 @@ public final class AuditLog {
         record(event, user, address, null, null);
     }
 
-    public synchronized void record(String event, String user, String address, String tokenId, String detail) {
+    public void record(String event, String user, String address, String tokenId, String detail) {
+        write(event, user, address, tokenId, detail, null);
+    }
+
+    /**
+     * Where a RADIUS request came from: the configured client's name, and what the NAS says of itself
+     * (NAS-Identifier) and of the user's side (Calling-Station-Id, the address the user logs in from).
+     */
+    public record Nas(String name, String nasIdentifier, String callingStationId) {}
+
+    public void recordRadius(String event, String user, String address, Nas nas, String detail) {
+        write(event, user, address, null, detail, nas);
+    }
+
+    private synchronized void write(String event, String user, String address, String tokenId, String detail,
+                                     Nas nas) {
         Map<String, String> line = new LinkedHashMap<>();
         line.put("time", clock.instant().toString());
         line.put("event", event);
@@ -50,6 +65,15 @@ public final class AuditLog {
         }
         if (detail != null) {
             line.put("detail", detail);
+        }
+        if (nas != null) {
+            line.put("nas", nas.name());
+            if (nas.nasIdentifier() != null) {
+                line.put("nasIdentifier", nas.nasIdentifier());
+            }
+            if (nas.callingStationId() != null) {
+                line.put("callingStationId", nas.callingStationId());
+            }
         }
         try {
             Files.writeString(file, json.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,

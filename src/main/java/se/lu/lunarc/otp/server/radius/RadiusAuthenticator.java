@@ -1,0 +1,275 @@
+package se.lu.lunarc.otp.server.radius;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import se.lu.lunarc.otp.server.PhoneMask;
+import se.lu.lunarc.otp.server.ProblemException;
+import se.lu.lunarc.otp.server.RateLimiter;
+import se.lu.lunarc.otp.server.Secrets;
+import se.lu.lunarc.otp.server.ServerConfig;
+import se.lu.lunarc.otp.server.ValidateService;
+import se.lu.lunarc.otp.server.ValidateService.CodeCheck;
+import se.lu.lunarc.otp.server.audit.AuditLog;
+import se.lu.lunarc.otp.server.sms.SmsGateway;
+import se.lu.lunarc.otp.server.users.User;
+import se.lu.lunarc.otp.server.users.UserDirectory;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the RADIUS service answers, decided without packets: a password round (challenge and concatenated
+ * modes), then a code checked under the same rules as {@code /validate}; the SMS fallback or the enroll notice
+ * for users without an active token. Every outcome is audited with the NAS it came through.
+ */
+final class RadiusAuthenticator {
+    static final Duration STATE_VALID = Duration.ofMinutes(2);
+    static final int CODE_DIGITS = 6;
+
+    /** One Access-Request, decoded. {@code password} is the User-Password's bytes, wiped by the caller. */
+    record Request(String username, byte[] password, byte[] state, String address, AuditLog.Nas nas) {}
+
+    sealed interface Answer permits Accept, Reject, Challenge {}
+
+    record Accept() implements Answer {}
+
+    /** {@code message} is null where the user is told nothing (wrong password: nothing to learn from it). */
+    record Reject(String message) implements Answer {}
+
+    record Challenge(byte[] state, String message, boolean echo) implements Answer {}
+
+    /** What a State stands for: the code that the next round must carry, or a notice to acknowledge. */
+    private enum Expect { TOTP, SMS, NOTICE }
+
+    private record Pending(String username, String nas, Expect expect, String notice) {}
+
+    private final UserDirectory users;
+    private final ValidateService codes;
+    private final SmsFallback sms;
+    private final AuditLog audit;
+    private final RadiusMessages messages;
+    private final boolean smsWithoutToken;
+    private final RateLimiter perClient;
+    private final RateLimiter perUser;
+    private final RateLimiter passwordPerStation;
+    private final Cache<String, Pending> pending;
+
+    RadiusAuthenticator(ServerConfig.Radius config, UserDirectory users, ValidateService codes, SmsGateway gateway,
+                        String smsTemplate, AuditLog audit, Clock clock) {
+        this.users = users;
+        this.codes = codes;
+        this.sms = new SmsFallback(gateway, smsTemplate, clock);
+        this.audit = audit;
+        this.messages = new RadiusMessages(config.language());
+        this.smsWithoutToken = ServerConfig.Radius.SMS.equals(config.withoutToken());
+        this.perClient = new RateLimiter(config.perClient(), clock);
+        this.perUser = new RateLimiter(config.perUser(), clock);
+        this.passwordPerStation = new RateLimiter(config.passwordPerStation(), clock);
+        // a State is made only after a right password (or by a NAS that checked it), so this stays small
+        this.pending = Caffeine.newBuilder()
+                .expireAfterWrite(STATE_VALID)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .maximumSize(100_000)
+                .build();
+    }
+
+    Answer authenticate(RadiusClients.Client client, Request r) throws SQLException {
+        String user = r.username();
+        if (user == null || user.isBlank()) {
+            return reject(r, "no_username", null);
+        }
+        if (!take(perClient, client.name())) {
+            return reject(r, "rate_limited_client", messages.text("radius.rateLimited"));
+        }
+        if (r.state() != null) {
+            return answerToChallenge(client, r);
+        }
+        return switch (client.mode()) {
+            case ServerConfig.RadiusClient.OTP_ONLY -> codes.hasActiveToken(user) ? checkCode(r, passwordText(r))
+                    : withoutToken(client, r, users.find(user));
+            case ServerConfig.RadiusClient.CONCATENATED -> concatenated(client, r);
+            default -> passwordThenChallenge(client, r);
+        };
+    }
+
+    private Answer passwordThenChallenge(RadiusClients.Client client, Request r) throws SQLException {
+        Optional<User> found = checkPassword(r, r.password());
+        if (found == null) {
+            return reject(r, "rate_limited_password", null);
+        }
+        if (found.isEmpty()) {
+            return reject(r, "invalid_credentials", null);
+        }
+        if (!codes.hasActiveToken(r.username())) {
+            return withoutToken(client, r, found);
+        }
+        if (codes.isLocked(r.username())) {
+            return reject(r, "locked", messages.text("radius.locked"));
+        }
+        return challenge(client, r, Expect.TOTP, messages.prompt("radius.prompt"), false, null, "totp");
+    }
+
+    /** The password followed by the code in one field; the code is the last six characters, all digits. */
+    private Answer concatenated(RadiusClients.Client client, Request r) throws SQLException {
+        byte[] field = r.password();
+        if (!codes.hasActiveToken(r.username())) {
+            Optional<User> found = checkPassword(r, field);
+            if (found == null) {
+                return reject(r, "rate_limited_password", null);
+            }
+            return found.isEmpty() ? reject(r, "invalid_credentials", null) : withoutToken(client, r, found);
+        }
+        int split = field.length - CODE_DIGITS;
+        if (split < 0 || !allDigits(field, split)) {
+            return reject(r, "code_missing", null);
+        }
+        byte[] password = Arrays.copyOf(field, split);
+        try {
+            Optional<User> found = checkPassword(r, password);
+            if (found == null) {
+                return reject(r, "rate_limited_password", null);
+            }
+            if (found.isEmpty()) {
+                return reject(r, "invalid_credentials", null);
+            }
+        } finally {
+            Arrays.fill(password, (byte) 0);
+        }
+        return checkCode(r, new String(field, split, CODE_DIGITS, StandardCharsets.US_ASCII));
+    }
+
+    private Answer answerToChallenge(RadiusClients.Client client, Request r) throws SQLException {
+        // single use: whatever the answer, this State is spent
+        Pending p = pending.asMap().remove(Base64.getEncoder().encodeToString(r.state()));
+        if (p == null || !p.nas().equals(client.name()) || !p.username().equals(r.username())) {
+            return reject(r, "state_invalid", null);
+        }
+        return switch (p.expect()) {
+            case TOTP -> checkCode(r, passwordText(r));
+            case SMS -> checkSmsCode(client, r);
+            case NOTICE -> reject(r, "no_active_token", p.notice());
+        };
+    }
+
+    private Answer checkCode(Request r, String code) throws SQLException {
+        if (!take(perUser, r.username())) {
+            return reject(r, "rate_limited_user", messages.text("radius.rateLimited"));
+        }
+        CodeCheck check = codes.check(r.username(), code);
+        if (check == CodeCheck.ACCEPTED) {
+            audit.recordRadius("radius_accept", r.username(), r.address(), r.nas(), "totp");
+            return new Accept();
+        }
+        return reject(r, check.reason(), check == CodeCheck.LOCKED ? messages.text("radius.locked")
+                : messages.text("radius.codeInvalid"));
+    }
+
+    private Answer checkSmsCode(RadiusClients.Client client, Request r) {
+        if (!take(perUser, r.username())) {
+            return reject(r, "rate_limited_user", messages.text("radius.rateLimited"));
+        }
+        return switch (sms.verify(r.username(), passwordText(r))) {
+            case ACCEPTED -> {
+                audit.recordRadius("radius_accept", r.username(), r.address(), r.nas(), "sms");
+                yield new Accept();
+            }
+            case WRONG -> reject(r, "sms_code_invalid", messages.text("radius.codeInvalid"));
+            case EXPIRED -> reject(r, "sms_code_expired", messages.text("radius.codeInvalid"));
+        };
+    }
+
+    /** A user with no active token, whose password is known to be right: an SMS code, or told to enroll. */
+    private Answer withoutToken(RadiusClients.Client client, Request r, Optional<User> found) {
+        if (!smsWithoutToken) {
+            // pam_radius_auth (and most PAM NASes) never show a Reject's Reply-Message: the notice goes out as a
+            // challenge the user acknowledges, and its answer gets the Reject
+            String notice = messages.text("radius.enroll");
+            return challenge(client, r, Expect.NOTICE, notice, true, notice, "enroll_notice");
+        }
+        User user = found.orElse(null);
+        if (user == null || user.mobile() == null || user.mobile().isBlank()) {
+            return reject(r, "no_mobile", messages.text("radius.noMobile"));
+        }
+        return switch (sms.send(user)) {
+            case SENT, STILL_VALID -> challenge(client, r, Expect.SMS,
+                    messages.prompt("radius.smsPrompt", PhoneMask.mask(user.mobile())), false, null, "sms");
+            case LIMIT -> reject(r, "sms_limit", messages.text("radius.smsLimit"));
+            case FAILED -> reject(r, "sms_failed", messages.text("radius.smsFailed"));
+        };
+    }
+
+    private Challenge challenge(RadiusClients.Client client, Request r, Expect expect, String message, boolean echo,
+                                String notice, String detail) {
+        byte[] state = Secrets.bytes(16);
+        pending.put(Base64.getEncoder().encodeToString(state), new Pending(r.username(), client.name(), expect, notice));
+        audit.recordRadius("radius_challenge", r.username(), r.address(), r.nas(), detail);
+        return new Challenge(state, message, echo);
+    }
+
+    /** The user, empty for a wrong password or unknown user, null when this user and station may not try now. */
+    private Optional<User> checkPassword(Request r, byte[] passwordBytes) {
+        String station = r.nas().callingStationId() == null ? r.nas().name() : r.nas().callingStationId();
+        if (!take(passwordPerStation, r.username() + "\n" + station)) {
+            return null;
+        }
+        char[] password = utf8(passwordBytes);
+        try {
+            return users.authenticate(r.username(), password);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    private Reject reject(Request r, String reason, String message) {
+        audit.recordRadius("radius_reject", r.username(), r.address(), r.nas(), reason);
+        return new Reject(message);
+    }
+
+    private static boolean take(RateLimiter limiter, String key) {
+        try {
+            limiter.take(key, "RADIUS requests");
+            return true;
+        } catch (ProblemException limited) {
+            return false;
+        }
+    }
+
+    private static boolean allDigits(byte[] b, int from) {
+        for (int i = from; i < b.length; i++) {
+            if (b[i] < '0' || b[i] > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A code is short and not kept: a String is fine. Anything that is not a code fails the check anyway. */
+    private static String passwordText(Request r) {
+        return r.password().length > 16 ? "" : new String(r.password(), StandardCharsets.UTF_8).trim();
+    }
+
+    /** The password as chars, without a String in between. */
+    private static char[] utf8(byte[] bytes) {
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .decode(ByteBuffer.wrap(bytes));
+            char[] out = Arrays.copyOfRange(chars.array(), chars.position(), chars.limit());
+            Arrays.fill(chars.array(), '\0');
+            return out;
+        } catch (CharacterCodingException e) {
+            return new char[0];
+        }
+    }
+}

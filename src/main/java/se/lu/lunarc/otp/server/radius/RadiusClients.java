@@ -1,0 +1,103 @@
+package se.lu.lunarc.otp.server.radius;
+
+import se.lu.lunarc.otp.server.ServerConfig;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The NASes allowed to ask, each found by the address a packet came from (an IP address or a CIDR block), with
+ * its shared secret read once at start. A packet from any other address is not answered.
+ */
+final class RadiusClients {
+    /** RFC 2865 §3 asks for at least 16 octets; shorter secrets fall to an offline guess of one captured packet. */
+    static final int MIN_SECRET_BYTES = 16;
+
+    record Client(String name, String mode, boolean requireMessageAuthenticator, byte[] network, int prefixBits,
+                  byte[] secret) {
+        boolean contains(InetAddress address) {
+            byte[] a = address.getAddress();
+            if (a.length != network.length) {
+                return false;
+            }
+            for (int bit = 0; bit < prefixBits; bit++) {
+                int mask = 0x80 >>> (bit % 8);
+                if ((a[bit / 8] & mask) != (network[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "Client[" + name + "]";
+        }
+    }
+
+    private final List<Client> clients;
+
+    private RadiusClients(List<Client> clients) {
+        this.clients = clients;
+    }
+
+    static RadiusClients load(List<ServerConfig.RadiusClient> configured) throws IOException {
+        List<Client> clients = new ArrayList<>();
+        for (ServerConfig.RadiusClient c : configured) {
+            byte[] secret = readSecret(c);
+            String[] parts = c.address().trim().split("/", 2);
+            InetAddress network;
+            try {
+                network = InetAddress.getByName(parts[0]);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("radius client " + c.name() + ": address " + c.address()
+                        + " is not an IP address or CIDR block");
+            }
+            int maxBits = network.getAddress().length * 8;
+            int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : maxBits;
+            if (bits < 0 || bits > maxBits) {
+                throw new IllegalArgumentException("radius client " + c.name() + ": bad prefix length in " + c.address());
+            }
+            clients.add(new Client(c.name(), c.mode(), c.requireMessageAuthenticator(), network.getAddress(), bits,
+                    secret));
+        }
+        return new RadiusClients(List.copyOf(clients));
+    }
+
+    private static byte[] readSecret(ServerConfig.RadiusClient c) throws IOException {
+        byte[] raw = Files.readAllBytes(c.secretFile());
+        int end = raw.length;
+        while (end > 0 && (raw[end - 1] == '\n' || raw[end - 1] == '\r')) {
+            end--;
+        }
+        byte[] secret = Arrays.copyOf(raw, end);
+        Arrays.fill(raw, (byte) 0);
+        if (secret.length < MIN_SECRET_BYTES) {
+            // the file name only: never its content
+            throw new IllegalArgumentException("radius client " + c.name() + ": the shared secret in "
+                    + c.secretFile() + " is shorter than " + MIN_SECRET_BYTES + " bytes");
+        }
+        if (new String(secret, StandardCharsets.UTF_8).isBlank()) {
+            throw new IllegalArgumentException("radius client " + c.name() + ": the shared secret in "
+                    + c.secretFile() + " is blank");
+        }
+        return secret;
+    }
+
+    /** The most specific client whose block holds {@code address}; null for an unknown address. */
+    Client find(InetAddress address) {
+        Client best = null;
+        for (Client c : clients) {
+            if (c.contains(address) && (best == null || c.prefixBits() > best.prefixBits())) {
+                best = c;
+            }
+        }
+        return best;
+    }
+}

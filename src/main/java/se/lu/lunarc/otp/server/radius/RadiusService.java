@@ -1,0 +1,229 @@
+package se.lu.lunarc.otp.server.radius;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.aaa4j.radius.core.attribute.Attribute;
+import org.aaa4j.radius.core.attribute.EnumData;
+import org.aaa4j.radius.core.attribute.StringData;
+import org.aaa4j.radius.core.attribute.TextData;
+import org.aaa4j.radius.core.attribute.attributes.CallingStationId;
+import org.aaa4j.radius.core.attribute.attributes.MessageAuthenticator;
+import org.aaa4j.radius.core.attribute.attributes.NasIdentifier;
+import org.aaa4j.radius.core.attribute.attributes.Prompt;
+import org.aaa4j.radius.core.attribute.attributes.ProxyState;
+import org.aaa4j.radius.core.attribute.attributes.ReplyMessage;
+import org.aaa4j.radius.core.attribute.attributes.State;
+import org.aaa4j.radius.core.attribute.attributes.UserName;
+import org.aaa4j.radius.core.attribute.attributes.UserPassword;
+import org.aaa4j.radius.core.packet.Packet;
+import org.aaa4j.radius.core.packet.PacketCodecException;
+import org.aaa4j.radius.core.packet.packets.AccessAccept;
+import org.aaa4j.radius.core.packet.packets.AccessChallenge;
+import org.aaa4j.radius.core.packet.packets.AccessReject;
+import org.aaa4j.radius.core.packet.packets.AccessRequest;
+import org.aaa4j.radius.server.RadiusServer;
+import org.aaa4j.radius.server.servers.UdpRadiusServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import se.lu.lunarc.otp.server.Backend;
+import se.lu.lunarc.otp.server.ServerConfig;
+import se.lu.lunarc.otp.server.audit.AuditLog;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * RADIUS (RFC 2865) for the cluster's login, beside the HTTP API on the same store and rules. aaa4j receives
+ * the datagrams, checks the packet and any Message-Authenticator, and encodes answers with a correct Response
+ * Authenticator; this class finds the NAS, turns packets into {@link RadiusAuthenticator} requests and back, and
+ * drops whatever it must not answer. Work runs on a small fixed pool with a bounded queue: a flood costs at most
+ * the queue's packets of memory, and what does not fit is dropped (the NAS retries or fails over).
+ */
+public final class RadiusService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RadiusService.class);
+    private static final int QUEUE = 1024;
+    /** RFC 2865 §5: a text attribute holds at most 253 octets. */
+    private static final int MAX_ATTRIBUTE = 253;
+
+    private final RadiusClients clients;
+    private final RadiusAuthenticator authenticator;
+    private final AuditLog audit;
+    private final ThreadPoolExecutor workers;
+    private final UdpRadiusServer server;
+    private final InetSocketAddress bound;
+    /** The NAS of the packet this worker is on, for auditing a packet the library refused to decode. */
+    private final ThreadLocal<RadiusClients.Client> current = new ThreadLocal<>();
+    /** Drops are audited at most once a minute per address and reason, so a flood cannot fill the disk. */
+    private final Cache<String, Boolean> recentlyAudited = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(10_000).build();
+    private final AtomicInteger dropped = new AtomicInteger();
+
+    private RadiusService(ServerConfig.Radius config, Backend backend) throws IOException {
+        this.clients = RadiusClients.load(config.clients());
+        this.audit = backend.audit();
+        this.authenticator = new RadiusAuthenticator(config, backend.users(), backend.validate(), backend.sms(),
+                backend.config().sms().template(), backend.audit(), backend.clock());
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE), r -> {
+                    Thread t = new Thread(r, "radius-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.bound = new InetSocketAddress(InetAddress.getByName(config.host()), config.port());
+        this.server = UdpRadiusServer.newBuilder()
+                .bindAddress(bound)
+                .handler(new Handler())
+                .duplicationStrategy(new RecentRequests(Duration.ofSeconds(10), 100_000))
+                .executor(workers)
+                .build();
+    }
+
+    /** Starts listening; fails (rather than running deaf) when the port cannot be bound. */
+    public static RadiusService start(ServerConfig.Radius config, Backend backend) throws IOException {
+        RadiusService service = new RadiusService(config, backend);
+        try {
+            service.server.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting RADIUS");
+        }
+        if (!service.server.isRunning()) {
+            service.workers.shutdownNow();
+            throw new IOException("RADIUS could not listen on udp " + config.listen());
+        }
+        log.info("RADIUS listening on udp {} for {} client(s)", config.listen(), config.clients().size());
+        return service;
+    }
+
+    public InetSocketAddress address() {
+        return bound;
+    }
+
+    /** Packets dropped so far (unknown NAS, malformed, bad Message-Authenticator, overload). */
+    public int dropped() {
+        return dropped.get();
+    }
+
+    private final class Handler implements RadiusServer.Handler {
+        @Override
+        public byte[] handleClient(InetAddress from) {
+            RadiusClients.Client client = clients.find(from);
+            current.set(client);
+            if (client == null) {
+                drop(from, null, "unknown_client");
+                return null;
+            }
+            return client.secret();
+        }
+
+        @Override
+        public Packet handlePacket(InetAddress from, Packet request) {
+            RadiusClients.Client client = clients.find(from);
+            if (!(request instanceof AccessRequest)) {
+                drop(from, client, "not_access_request");
+                return null;
+            }
+            if (client.requireMessageAuthenticator() && request.getAttribute(MessageAuthenticator.class).isEmpty()) {
+                drop(from, client, "message_authenticator_missing");
+                return null;
+            }
+            String username = text(request.getAttribute(UserName.class).map(a -> a.getData().getValue()).orElse(null));
+            byte[] password = request.getAttribute(UserPassword.class).map(a -> a.getData().getValue())
+                    .orElse(new byte[0]);
+            byte[] state = request.getAttribute(State.class).map(a -> a.getData().getValue()).orElse(null);
+            AuditLog.Nas nas = new AuditLog.Nas(client.name(),
+                    text(request.getAttribute(NasIdentifier.class).map(a -> a.getData().getValue()).orElse(null)),
+                    text(request.getAttribute(CallingStationId.class).map(a -> a.getData().getValue()).orElse(null)));
+            RadiusAuthenticator.Answer answer;
+            try {
+                answer = authenticator.authenticate(client,
+                        new RadiusAuthenticator.Request(username, password, state, from.getHostAddress(), nas));
+            } catch (Exception e) {
+                // no answer: the NAS retries or fails over to another server, instead of a wrong Reject
+                log.error("RADIUS request from {} not answered: {}", client.name(), e.getClass().getName());
+                drop(from, client, "internal_error");
+                return null;
+            } finally {
+                Arrays.fill(password, (byte) 0);
+            }
+            return encode(answer, request);
+        }
+
+        @Override
+        public void handleException(Exception e) {
+            RadiusClients.Client client = current.get();
+            String reason = e instanceof RejectedExecutionException ? "overloaded"
+                    : e instanceof PacketCodecException && String.valueOf(e.getMessage()).contains("authenticator")
+                    ? "message_authenticator_invalid" : "malformed";
+            // the exception's class and the reason only: packet contents never reach the log
+            drop(null, client, reason);
+            if (client == null && !(e instanceof RejectedExecutionException)) {
+                log.warn("RADIUS packet dropped: {}", e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private Packet encode(RadiusAuthenticator.Answer answer, Packet request) {
+        List<Attribute<?>> attributes = new ArrayList<>();
+        // first, and in every answer: the BlastRADIUS mitigation (a forged answer cannot keep a valid HMAC)
+        attributes.add(new MessageAuthenticator());
+        if (answer instanceof RadiusAuthenticator.Challenge c) {
+            attributes.add(new ReplyMessage(new TextData(fit(c.message()))));
+            attributes.add(new State(new StringData(c.state())));
+            attributes.add(new Prompt(new EnumData(c.echo() ? 1 : 0)));
+        } else if (answer instanceof RadiusAuthenticator.Reject r && r.message() != null) {
+            attributes.add(new ReplyMessage(new TextData(fit(r.message()))));
+        }
+        // RFC 2865 §5.33: Proxy-State is copied into the answer, unchanged and in order
+        attributes.addAll(request.getAttributes(ProxyState.class));
+        if (answer instanceof RadiusAuthenticator.Accept) {
+            return new AccessAccept(attributes);
+        }
+        return answer instanceof RadiusAuthenticator.Challenge ? new AccessChallenge(attributes)
+                : new AccessReject(attributes);
+    }
+
+    private void drop(InetAddress from, RadiusClients.Client client, String reason) {
+        dropped.incrementAndGet();
+        String where = client != null ? client.name() : from != null ? from.getHostAddress() : "?";
+        if (recentlyAudited.asMap().putIfAbsent(where + "/" + reason, Boolean.TRUE) == null) {
+            audit.recordRadius("radius_dropped", null, from != null ? from.getHostAddress() : null,
+                    new AuditLog.Nas(client != null ? client.name() : null, null, null), reason);
+        }
+    }
+
+    /** A text attribute's value, cut to what RADIUS allows. */
+    private static String text(String s) {
+        return s == null ? null : s.length() > MAX_ATTRIBUTE ? s.substring(0, MAX_ATTRIBUTE) : s;
+    }
+
+    /** Cuts a message at a character boundary so that it fits one attribute in UTF-8. */
+    static String fit(String message) {
+        String s = message;
+        while (s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_ATTRIBUTE) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+    }
+}
