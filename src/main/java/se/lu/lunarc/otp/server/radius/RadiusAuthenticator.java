@@ -95,8 +95,7 @@ final class RadiusAuthenticator {
             return answerToChallenge(client, r);
         }
         return switch (client.mode()) {
-            case ServerConfig.RadiusClient.OTP_ONLY -> codes.hasActiveToken(user) ? checkCode(r, passwordText(r))
-                    : withoutToken(client, r, users.find(user));
+            case ServerConfig.RadiusClient.OTP_ONLY -> otpOnly(client, r);
             case ServerConfig.RadiusClient.CONCATENATED -> concatenated(client, r);
             default -> passwordThenChallenge(client, r);
         };
@@ -112,6 +111,23 @@ final class RadiusAuthenticator {
         }
         if (!codes.hasActiveToken(r.username())) {
             return withoutToken(client, r, found);
+        }
+        if (codes.isLocked(r.username())) {
+            return reject(r, "locked", messages.text("radius.locked"));
+        }
+        return challenge(client, r, Expect.TOTP, messages.prompt("radius.prompt"), false, null, "totp");
+    }
+
+    /**
+     * The password was checked before (pam_unix, pam_sss). An empty User-Password asks for the prompt
+     * (pam_radius_auth's {@code skip_passwd}: its own prompt is cut at 30 characters); otherwise it is the code.
+     */
+    private Answer otpOnly(RadiusClients.Client client, Request r) throws SQLException {
+        if (!codes.hasActiveToken(r.username())) {
+            return withoutToken(client, r, users.find(r.username()));
+        }
+        if (r.password().length > 0) {
+            return checkCode(r, passwordText(r));
         }
         if (codes.isLocked(r.username())) {
             return reject(r, "locked", messages.text("radius.locked"));

@@ -1,0 +1,202 @@
+package se.lu.lunarc.otp.login;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.lu.lunarc.otp.api.CreatedToken;
+import se.lu.lunarc.otp.client.EnrollmentClient;
+import se.lu.lunarc.otp.server.ServerConfig;
+import se.lu.lunarc.otp.testing.TestRadius;
+import se.lu.lunarc.otp.testing.TestServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static se.lu.lunarc.otp.login.SshClient.Step.type;
+
+/**
+ * The whole loop, as a LUNARC user meets it: a token enrolled through the client logs the user in to a real
+ * sshd, through PAM and pam_radius_auth, to the backend's RADIUS service, at the prompts
+ * {@code Password:} and {@code Please enter your onetime password:}.
+ */
+class SshLoginTest {
+    static final String ENROLLED = "lotp-enrolled";
+    static final String NEWCOMER = "lotp-newcomer";
+    static final String PASSWORD_PROMPT = "Password: ?$";
+    static final String CODE_PROMPT = "Please enter your onetime password: ?$";
+
+    @TempDir
+    Path dir;
+    TestServer server;
+    LocalUsers localUsers;
+    final List<AutoCloseable> running = new ArrayList<>();
+
+    @BeforeAll
+    static void canRunHere() {
+        boolean linux = System.getProperty("os.name").toLowerCase().contains("linux");
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!linux || !root) {
+            String why = "SshLoginTest NOT RUN: it starts sshd with its own PAM service and creates Unix users, "
+                    + "which needs root on Linux (this is " + System.getProperty("os.name") + " as "
+                    + System.getProperty("user.name") + "). CI runs it.";
+            System.err.println("\n" + "!".repeat(why.length()) + "\n" + why + "\n" + "!".repeat(why.length()));
+            assumeThat(linux && root).as(why).isTrue();
+        }
+        for (Path p : List.of(Path.of("/usr/sbin/sshd"), Path.of("/usr/bin/ssh"), Path.of("/usr/bin/expect"))) {
+            if (!Files.isExecutable(p)) {
+                fail(p + " is missing: apt-get install openssh-server openssh-client expect libpam-radius-auth");
+            }
+        }
+        if (!Files.exists(Path.of("/lib/x86_64-linux-gnu/security/pam_radius_auth.so"))
+                && !Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/security/pam_radius_auth.so"))
+                && !Files.exists(Path.of("/lib64/security/pam_radius_auth.so"))) {
+            fail("pam_radius_auth.so is missing: apt-get install libpam-radius-auth");
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.startWithUsers(dir, ENROLLED, NEWCOMER);
+        localUsers = new LocalUsers();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : running) {
+            c.close();
+        }
+        localUsers.close();
+        server.close();
+    }
+
+    /** RADIUS in {@code mode}, and an sshd whose PAM stack is {@code pamAuth} plus pam_radius_auth's line. */
+    private Sshd sshdWithRadius(String mode, String withoutToken, List<String> pamAuthBefore, String radiusOptions)
+            throws Exception {
+        TestRadius radius = TestRadius.start(server, mode, withoutToken, false);
+        running.add(radius);
+        Path conf = dir.resolve("pam_radius_auth-" + radius.port + ".conf");
+        Sshd.writePrivate(conf, "127.0.0.1:" + radius.port + " " + radius.secret + " 5\n");
+        List<String> pam = new ArrayList<>(pamAuthBefore);
+        pam.add("auth required pam_radius_auth.so conf=" + conf + " " + radiusOptions);
+        Sshd sshd = Sshd.start(dir, pam, List.of(ENROLLED, NEWCOMER));
+        running.add(0, sshd);
+        return sshd;
+    }
+
+    private Path outbox() {
+        return server.config.sms().file();
+    }
+
+    @Test
+    void anEnrolledUserLogsInWithTheCodeAndNothingElseDoes() throws Exception {
+        localUsers.add(ENROLLED, null);
+        CreatedToken token = server.enrolled(ENROLLED, "Phone");
+        Sshd sshd = sshdWithRadius(ServerConfig.RadiusClient.CHALLENGE, ServerConfig.Radius.REJECT, List.of(),
+                "prompt_attribute");
+        String password = ENROLLED + TestServer.PASSWORD_SUFFIX;
+
+        String code = server.codeNow(token);
+        SshClient.Session ok = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                type(PASSWORD_PROMPT, password), type(CODE_PROMPT, code));
+        assertThat(ok.loggedIn(ENROLLED)).as(ok.transcript() + sshd.log()).isTrue();
+        assertThat(ok.exitCode()).isZero();
+        // neither the password nor the code is echoed at its prompt
+        assertThat(ok.transcript()).doesNotContain(password).doesNotContain(code);
+
+        SshClient.Session replay = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                type(PASSWORD_PROMPT, password), type(CODE_PROMPT, code));
+        assertThat(replay.loggedIn(ENROLLED)).as(replay.transcript()).isFalse();
+        assertThat(replay.transcript()).contains("Permission denied");
+
+        server.clock.advance(Duration.ofSeconds(30));
+        String wrong = server.codeNow(token).equals("000000") ? "111111" : "000000";
+        SshClient.Session wrongCode = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                type(PASSWORD_PROMPT, password), type(CODE_PROMPT, wrong));
+        assertThat(wrongCode.loggedIn(ENROLLED)).isFalse();
+
+        SshClient.Session wrongPassword = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                type(PASSWORD_PROMPT, "not-the-password"));
+        assertThat(wrongPassword.loggedIn(ENROLLED)).isFalse();
+        assertThat(wrongPassword.transcript()).doesNotContain("onetime password");
+
+        EnrollmentClient account = server.signedIn(ENROLLED);
+        account.disable(token.token().id());
+        SshClient.Session disabled = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                type(PASSWORD_PROMPT, password), type("Register OTP Authenticator.*$", ""));
+        assertThat(disabled.loggedIn(ENROLLED)).isFalse();
+        assertThat(disabled.transcript()).doesNotContain("onetime password");
+
+        account.enable(token.token().id());
+        SshClient.Session enabledAgain = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                type(PASSWORD_PROMPT, password), type(CODE_PROMPT, server.codeNow(token)));
+        assertThat(enabledAgain.loggedIn(ENROLLED)).as(enabledAgain.transcript()).isTrue();
+
+        server.clock.advance(Duration.ofSeconds(30));
+        account.revoke(token.token().id());
+        SshClient.Session revoked = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                type(PASSWORD_PROMPT, password), type("Register OTP Authenticator.*$", ""));
+        assertThat(revoked.loggedIn(ENROLLED)).isFalse();
+
+        String audit = Files.readString(server.backend().audit().file());
+        assertThat(audit).contains("\"event\":\"radius_accept\"", "\"callingStationId\":\"127.0.0.1\"",
+                "\"detail\":\"code_invalid\"", "\"detail\":\"invalid_credentials\"");
+        assertThat(audit).doesNotContain(code, password);
+    }
+
+    @Test
+    void aUserWithoutATokenLogsInWithAnSmsCodeWhenTheFallbackIsOn() throws Exception {
+        localUsers.add(NEWCOMER, null);
+        Sshd sshd = sshdWithRadius(ServerConfig.RadiusClient.CHALLENGE, ServerConfig.Radius.SMS, List.of(),
+                "prompt_attribute");
+        SshClient.Session s = SshClient.login(dir, sshd.port, NEWCOMER, outbox(),
+                type(PASSWORD_PROMPT, NEWCOMER + TestServer.PASSWORD_SUFFIX),
+                new SshClient.Step("sent by SMS to \\+46 70\\*\\*\\* \\*\\*51\\. Please enter it: ?$", "[sms_code]"));
+        assertThat(s.loggedIn(NEWCOMER)).as(s.transcript()).isTrue();
+        assertThat(s.transcript()).doesNotContain(server.lastSmsCode(NEWCOMER));
+    }
+
+    @Test
+    void aUserWithoutATokenIsToldToEnrollWhenTheFallbackIsOff() throws Exception {
+        localUsers.add(NEWCOMER, null);
+        Sshd sshd = sshdWithRadius(ServerConfig.RadiusClient.CHALLENGE, ServerConfig.Radius.REJECT, List.of(),
+                "prompt_attribute");
+        SshClient.Session s = SshClient.login(dir, sshd.port, NEWCOMER, outbox(),
+                type(PASSWORD_PROMPT, NEWCOMER + TestServer.PASSWORD_SUFFIX),
+                type("Press Enter\\. ?$", ""));
+        assertThat(s.loggedIn(NEWCOMER)).isFalse();
+        assertThat(s.transcript()).contains("You have no active authenticator token",
+                "Applications \u2192 Lunarc Tools \u2192 Security \u2192 Register OTP Authenticator");
+        assertThat(Files.exists(outbox()) ? Files.readString(outbox()) : "").doesNotContain("+46701740651");
+    }
+
+    @Test
+    void otpOnlyStackPamUnixChecksThePasswordAndRadiusTheCode() throws Exception {
+        String unixPassword = "unix-" + java.util.UUID.randomUUID();
+        localUsers.add(ENROLLED, unixPassword);
+        CreatedToken token = server.enrolled(ENROLLED, "Phone");
+        Sshd sshd = sshdWithRadius(ServerConfig.RadiusClient.OTP_ONLY, ServerConfig.Radius.REJECT,
+                List.of("auth requisite pam_unix.so"),
+                "force_prompt skip_passwd prompt_attribute");
+        SshClient.Session ok = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                type(PASSWORD_PROMPT, unixPassword), type(CODE_PROMPT, server.codeNow(token)));
+        assertThat(ok.loggedIn(ENROLLED)).as(ok.transcript() + sshd.log()).isTrue();
+        assertThat(ok.transcript()).doesNotContain(unixPassword).doesNotContain(server.codeNow(token));
+
+        server.clock.advance(Duration.ofSeconds(30));
+        SshClient.Session wrongUnix = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                type(PASSWORD_PROMPT, "wrong"), type(CODE_PROMPT, server.codeNow(token)));
+        assertThat(wrongUnix.loggedIn(ENROLLED)).isFalse();
+        // pam_unix failed first (requisite): RADIUS was never asked, so the code is still unused
+        SshClient.Session stillGood = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                type(PASSWORD_PROMPT, unixPassword), type(CODE_PROMPT, server.codeNow(token)));
+        assertThat(stillGood.loggedIn(ENROLLED)).as(stillGood.transcript()).isTrue();
+    }
+}

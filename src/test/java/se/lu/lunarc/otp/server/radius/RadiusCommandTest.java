@@ -1,0 +1,85 @@
+package se.lu.lunarc.otp.server.radius;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.lu.lunarc.otp.Main;
+import se.lu.lunarc.otp.server.users.PasswordHasher;
+import se.lu.lunarc.otp.testing.TestRadius;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code lunarc-otp server --config} with a {@code radius:} block, as an administrator starts it. */
+class RadiusCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path config(int radiusPort, String secret) throws Exception {
+        Files.writeString(dir.resolve("users.yaml"), "users:\n  - username: anna\n    mobile: \"+46701740611\"\n"
+                + "    passwordHash: \"" + new PasswordHasher().hash("anna-pw".toCharArray()) + "\"\n");
+        Files.writeString(dir.resolve("nas.secret"), secret + "\n");
+        Path config = dir.resolve("server.yaml");
+        Files.writeString(config, String.join("\n",
+                "listen: 127.0.0.1:0",
+                "dataDir: data",
+                "users: {file: users.yaml}",
+                "sms: {type: file, file: outbox.jsonl}",
+                "radius:",
+                "  listen: 127.0.0.1:" + radiusPort,
+                "  withoutToken: sms",
+                "  clients:",
+                "    - {name: login-nodes, address: 127.0.0.0/8, secretFile: nas.secret, mode: challenge}",
+                ""));
+        return config;
+    }
+
+    @Test
+    void theServerStartsRadiusFromItsConfigAndAnswersRadtest() throws Exception {
+        RadiusTools.requireRadclient();
+        int port = TestRadius.freeUdpPort();
+        String secret = "a-long-enough-shared-secret";
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "server", "--config", config(port, secret).toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("RADIUS on udp")) {
+                // the HTTP line comes first
+            }
+            assertThat(line).isEqualTo("RADIUS on udp 127.0.0.1:" + port);
+            assertThat(RadClient.radtest("anna", "wrong", port, secret).received()).isEqualTo("Access-Reject");
+            // no token yet, and the SMS fallback is on: a code is sent and asked for
+            RadClient challenge = RadClient.radtest("anna", "anna-pw", port, secret);
+            assertThat(challenge.received()).isEqualTo("Access-Challenge");
+            assertThat(Files.readString(dir.resolve("outbox.jsonl"))).contains("+46701740611");
+            assertThat(Files.readString(dir.resolve("data/audit.jsonl"))).contains("\"nas\":\"login-nodes\"");
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aShortSharedSecretIsRefusedAtStartWithoutShowingIt() throws Exception {
+        Path config = config(TestRadius.freeUdpPort(), "short-secret");
+        var err = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            assertThat(Main.commandLine().execute("server", "--config", config.toString())).isNotZero();
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("shorter than 16 bytes", "nas.secret")
+                .doesNotContain("short-secret").doesNotContain("\tat ");
+    }
+}
