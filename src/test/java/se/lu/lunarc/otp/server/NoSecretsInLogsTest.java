@@ -13,7 +13,14 @@ import se.lu.lunarc.otp.api.LoginStarted;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.client.HumanCheckSolver;
+import se.lu.lunarc.otp.testing.RawRadiusClient;
+import se.lu.lunarc.otp.testing.TestRadius;
 import se.lu.lunarc.otp.testing.TestServer;
+import org.aaa4j.radius.core.attribute.attributes.State;
+import org.aaa4j.radius.core.packet.packets.AccessAccept;
+import org.aaa4j.radius.core.packet.packets.AccessReject;
+
+import java.net.InetAddress;
 
 import java.lang.reflect.Field;
 import java.nio.file.Files;
@@ -66,6 +73,29 @@ class NoSecretsInLogsTest {
             secrets.add(server.serviceKey());
             c.validate(server.serviceKey(), "alice", validated);
             expectFailure(() -> c.validate("not-the-key", "alice", validated));
+
+            // the cluster's login over RADIUS: wrong password, wrong code, right code, a wrong shared secret
+            server.clock.advance(Duration.ofSeconds(30));
+            try (TestRadius radius = TestRadius.start(server, ServerConfig.RadiusClient.CHALLENGE,
+                    ServerConfig.Radius.SMS, false);
+                 RawRadiusClient nas = new RawRadiusClient(InetAddress.getLoopbackAddress(), radius.port,
+                         radius.secret, 2000);
+                 RawRadiusClient forger = new RawRadiusClient(InetAddress.getLoopbackAddress(), radius.port,
+                         "forged-" + radius.secret, 500)) {
+                secrets.add(radius.secret);
+                assertThat(nas.send(nas.accessRequest("alice", "wrong-password-42", null, true)))
+                        .isInstanceOf(AccessReject.class);
+                String wrongCode = server.codeAt(t, 5);
+                byte[] state = nas.send(nas.accessRequest("alice", "alice-pw", null, true))
+                        .getAttribute(State.class).orElseThrow().getData().getValue();
+                assertThat(nas.send(nas.accessRequest("alice", wrongCode, state, true))).isInstanceOf(AccessReject.class);
+                String radiusCode = server.codeNow(t);
+                secrets.add(radiusCode);
+                state = nas.send(nas.accessRequest("alice", "alice-pw", null, true))
+                        .getAttribute(State.class).orElseThrow().getData().getValue();
+                assertThat(nas.send(nas.accessRequest("alice", radiusCode, state, true))).isInstanceOf(AccessAccept.class);
+                assertThat(forger.answered(forger.accessRequest("alice", "alice-pw", null, true).bytes())).isFalse();
+            }
             c.logout();
 
             List<String> lines = new ArrayList<>();
@@ -78,7 +108,8 @@ class NoSecretsInLogsTest {
             lines.addAll(Files.readAllLines(dir.resolve("audit.jsonl")));
             assertThat(lines).as("the flow logged and audited something").hasSizeGreaterThanOrEqualTo(12);
             assertThat(String.join("\n", lines)).contains("login_failed", "login_code_failed", "login_ok",
-                    "token_activation_failed", "token_activated", "validate_accept", "validate_refused", "logout");
+                    "token_activation_failed", "token_activated", "validate_accept", "validate_refused", "logout",
+                    "radius_challenge", "radius_accept", "radius_reject", "radius_dropped");
             for (String secret : secrets) {
                 Pattern p = Pattern.compile("(?<![0-9A-Za-z])" + Pattern.quote(secret) + "(?![0-9A-Za-z])");
                 for (String line : lines) {

@@ -18,6 +18,19 @@ class ServerConfigTest {
         assertThat(c.tokens().lifetimeDays()).isEqualTo(730);
         assertThat(c.limits().loginPerUser().attempts()).isEqualTo(10);
         assertThat(c.toString()).doesNotContain("change-me");
+        assertThat(c.radius().port()).isEqualTo(1812);
+        assertThat(c.radius().withoutToken()).isEqualTo(ServerConfig.Radius.REJECT);
+        ServerConfig.RadiusClient nas = c.radius().clients().get(0);
+        assertThat(nas.mode()).isEqualTo(ServerConfig.RadiusClient.CHALLENGE);
+        assertThat(nas.secretFile()).isEqualTo(Path.of("/etc/lunarc-otp/radius-login-nodes.secret"));
+        assertThat(nas.requireMessageAuthenticator()).isFalse();
+        assertThat(c.radius().passwordPerStation().attempts()).isEqualTo(10);
+    }
+
+    @Test
+    void aRadiusClientWithAnUnknownModeIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerConfig.RadiusClient("nas", "127.0.0.1",
+                Path.of("s"), "chap", false)).hasMessageContaining("challenge, otp-only or concatenated");
     }
 
     @Test
@@ -29,5 +42,6 @@ class ServerConfigTest {
         assertThat(c.tokens().maxPerUser()).isEqualTo(5);
         assertThat(c.tokens().activateWithinSeconds()).isEqualTo(600);
         assertThat(c.limits().validateLockoutFailures()).isEqualTo(10);
+        assertThat(c.radius()).as("RADIUS is off unless configured").isNull();
     }
 }
