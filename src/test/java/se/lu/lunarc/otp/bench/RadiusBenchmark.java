@@ -1,5 +1,6 @@
 package se.lu.lunarc.otp.bench;
 
+import org.aaa4j.radius.core.attribute.attributes.State;
 import org.aaa4j.radius.core.packet.Packet;
 import org.aaa4j.radius.core.packet.packets.AccessAccept;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The RADIUS service on loopback: Access-Requests per second and latency of accepted codes (otp-only mode, one
- * round trip each, every code new) with 1 and 32 NASes sending at once. Prints figures; asserts only that every
+ * round trip each, every code new) with 1 and 32 NASes sending at once, and full challenge-mode logins. Prints
+ * figures; asserts only that every
  * code was accepted. Run with {@code mvn -B -q -Pbench test}.
  */
 class RadiusBenchmark {
@@ -48,7 +50,55 @@ class RadiusBenchmark {
                     run(server, radius, tokens, clients, ROUNDS);
                 }
             }
+            try (TestRadius radius = TestRadius.start(server, ServerConfig.RadiusClient.CHALLENGE,
+                    ServerConfig.Radius.REJECT, false)) {
+                fullLogins(server, radius, tokens, 32, 3);
+            }
         }
+    }
+
+    /** challenge mode: the password round (argon2id), then the code with the State; latency of the pair. */
+    private static void fullLogins(TestServer server, TestRadius radius, List<CreatedToken> tokens, int clients,
+                                   int rounds) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long[] latencies = new long[rounds * USERS];
+        long busyNanos = 0;
+        for (int round = 0; round < rounds; round++) {
+            server.clock.advance(Duration.ofSeconds(30));
+            int base = round * USERS;
+            long start = System.nanoTime();
+            List<Future<?>> work = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                work.add(pool.submit(() -> {
+                    try (RawRadiusClient nas = new RawRadiusClient(InetAddress.getLoopbackAddress(), radius.port,
+                            radius.secret, 10_000)) {
+                        for (int u = client; u < USERS; u += clients) {
+                            String user = String.format("user%02d", u);
+                            long t0 = System.nanoTime();
+                            Packet challenge = nas.send(nas.accessRequest(user, user + TestServer.PASSWORD_SUFFIX,
+                                    null, false));
+                            byte[] state = challenge.getAttribute(State.class).orElseThrow().getData().getValue();
+                            Packet answer = nas.send(nas.accessRequest(user, server.codeNow(tokens.get(u)), state,
+                                    false));
+                            latencies[base + u] = System.nanoTime() - t0;
+                            assertThat(answer).isInstanceOf(AccessAccept.class);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+            busyNanos += System.nanoTime() - start;
+        }
+        pool.shutdown();
+        Arrays.sort(latencies);
+        int n = latencies.length;
+        System.out.printf("bench: RADIUS full logins (password with argon2id, then code), %d NASes at once: %d in "
+                        + "%.2f s = %.1f logins/s, p50 %.0f ms, p99 %.0f ms%n", clients, n, busyNanos / 1e9,
+                n / (busyNanos / 1e9), latencies[n / 2] / 1e6, latencies[(int) (n * 0.99)] / 1e6);
     }
 
     private static void run(TestServer server, TestRadius radius, List<CreatedToken> tokens, int clients, int rounds)

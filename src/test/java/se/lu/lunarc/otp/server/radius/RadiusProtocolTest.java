@@ -280,7 +280,7 @@ class RadiusProtocolTest {
         try (RawRadiusClient nas = new RawRadiusClient(InetAddress.getLoopbackAddress(), radius.port, radius.secret,
                 700)) {
             byte[] valid = nas.accessRequest("alice", "123456", null, false).bytes();
-            List<byte[]> garbage = List.of(new byte[0], new byte[3], new byte[4096],
+            List<byte[]> garbage = List.of(new byte[0], new byte[3], new byte[4096], oversized(valid),
                     HexFormat.of().parseHex("01000014000000000000000000000000000000000000"),
                     java.util.Arrays.copyOf(valid, valid.length - 1),
                     lengthSaysMore(valid), badAttributeLength(valid));
@@ -292,6 +292,14 @@ class RadiusProtocolTest {
                 .isEqualTo("Access-Accept");
         assertThat(audit()).contains("\"detail\":\"unknown_client\"", "\"address\":\"127.0.0.2\"",
                 "\"detail\":\"malformed\"");
+    }
+
+    /** A request padded past RADIUS's 4096 bytes, its length field saying so. */
+    private static byte[] oversized(byte[] valid) {
+        byte[] b = java.util.Arrays.copyOf(valid, 9000);
+        b[2] = (byte) (9000 >> 8);
+        b[3] = (byte) (9000 & 0xff);
+        return b;
     }
 
     private static byte[] lengthSaysMore(byte[] valid) {
