@@ -91,6 +91,11 @@ class SshLoginTest {
         return sshd;
     }
 
+    /** LUNARC's stack: pam_radius_auth alone, the backend checking password and code. */
+    private Sshd challengeSshd(String withoutToken) throws Exception {
+        return sshdWithRadius(ServerConfig.RadiusClient.CHALLENGE, withoutToken, List.of(), "prompt_attribute");
+    }
+
     private Path outbox() {
         return server.config.sms().file();
     }
@@ -99,8 +104,7 @@ class SshLoginTest {
     void anEnrolledUserLogsInWithTheCodeAndNothingElseDoes() throws Exception {
         localUsers.add(ENROLLED, null);
         CreatedToken token = server.enrolled(ENROLLED, "Phone");
-        Sshd sshd = sshdWithRadius(ServerConfig.RadiusClient.CHALLENGE, ServerConfig.Radius.REJECT, List.of(),
-                "prompt_attribute");
+        Sshd sshd = challengeSshd(ServerConfig.Radius.REJECT);
         String password = ENROLLED + TestServer.PASSWORD_SUFFIX;
 
         String code = server.codeNow(token);
@@ -154,8 +158,7 @@ class SshLoginTest {
     @Test
     void aUserWithoutATokenLogsInWithAnSmsCodeWhenTheFallbackIsOn() throws Exception {
         localUsers.add(NEWCOMER, null);
-        Sshd sshd = sshdWithRadius(ServerConfig.RadiusClient.CHALLENGE, ServerConfig.Radius.SMS, List.of(),
-                "prompt_attribute");
+        Sshd sshd = challengeSshd(ServerConfig.Radius.SMS);
         SshClient.Session s = SshClient.login(dir, sshd.port, NEWCOMER, outbox(),
                 type(PASSWORD_PROMPT, NEWCOMER + TestServer.PASSWORD_SUFFIX),
                 new SshClient.Step("sent by SMS to \\+46 70\\*\\*\\* \\*\\*51\\. Please enter it: ?$", "[sms_code]"));
@@ -166,8 +169,7 @@ class SshLoginTest {
     @Test
     void aUserWithoutATokenIsToldToEnrollWhenTheFallbackIsOff() throws Exception {
         localUsers.add(NEWCOMER, null);
-        Sshd sshd = sshdWithRadius(ServerConfig.RadiusClient.CHALLENGE, ServerConfig.Radius.REJECT, List.of(),
-                "prompt_attribute");
+        Sshd sshd = challengeSshd(ServerConfig.Radius.REJECT);
         SshClient.Session s = SshClient.login(dir, sshd.port, NEWCOMER, outbox(),
                 type(PASSWORD_PROMPT, NEWCOMER + TestServer.PASSWORD_SUFFIX),
                 type("Press Enter\\. ?$", ""));

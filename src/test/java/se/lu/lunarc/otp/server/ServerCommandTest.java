@@ -9,6 +9,7 @@ import se.lu.lunarc.otp.client.ClientOptions;
 import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.client.HumanCheckSolver;
 import se.lu.lunarc.otp.server.users.PasswordHasher;
+import se.lu.lunarc.otp.testing.StandardError;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -99,15 +100,10 @@ class ServerCommandTest {
         Files.writeString(users, "users: []\n");
         Path config = dir.resolve("server.yaml");
         Files.writeString(config, "listen: 0.0.0.0:0\ndataDir: data\nusers: {file: users.yaml}\n");
-        var err = System.err;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            assertThat(Main.commandLine().execute("server", "--config", config.toString())).isNotZero();
-        } finally {
-            System.setErr(err);
-        }
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("refusing plain HTTP")
+        StandardError.Run run = StandardError.capture(() -> Main.commandLine().execute("server", "--config",
+                config.toString()));
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.printed()).contains("refusing plain HTTP")
                 .doesNotContain("\tat ");
     }
 }

@@ -4,12 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import se.lu.lunarc.otp.Main;
 import se.lu.lunarc.otp.server.users.PasswordHasher;
+import se.lu.lunarc.otp.testing.StandardError;
 import se.lu.lunarc.otp.testing.TestRadius;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,15 +70,10 @@ class RadiusCommandTest {
     @Test
     void aShortSharedSecretIsRefusedAtStartWithoutShowingIt() throws Exception {
         Path config = config(TestRadius.freeUdpPort(), "short-secret");
-        var err = System.err;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            assertThat(Main.commandLine().execute("server", "--config", config.toString())).isNotZero();
-        } finally {
-            System.setErr(err);
-        }
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("shorter than 16 bytes", "nas.secret")
+        StandardError.Run run = StandardError.capture(() -> Main.commandLine().execute("server", "--config",
+                config.toString()));
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.printed()).contains("shorter than 16 bytes", "nas.secret")
                 .doesNotContain("short-secret").doesNotContain("\tat ");
     }
 }
