@@ -34,6 +34,13 @@ public final class TestRadius implements AutoCloseable {
 
     public static TestRadius start(TestServer server, String mode, String withoutToken, boolean requireMessageAuth,
                                    String language) throws IOException {
+        return start(server, mode, withoutToken, requireMessageAuth, language, null, null, null);
+    }
+
+    /** With the rate limits given (null: the defaults). */
+    public static TestRadius start(TestServer server, String mode, String withoutToken, boolean requireMessageAuth,
+                                   String language, ServerConfig.Limit perClient, ServerConfig.Limit perUser,
+                                   ServerConfig.Limit passwordPerStation) throws IOException {
         String secret = "radius-" + UUID.randomUUID();
         Path secretFile = server.dir.resolve("nas-" + UUID.randomUUID() + ".secret");
         PrivateFiles.createIfMissing(secretFile, "rw-------");
@@ -41,7 +48,7 @@ public final class TestRadius implements AutoCloseable {
         int port = freeUdpPort();
         ServerConfig.Radius config = new ServerConfig.Radius("127.0.0.1:" + port, language, withoutToken,
                 List.of(new ServerConfig.RadiusClient("test-nas", "127.0.0.1/32", secretFile, mode,
-                        requireMessageAuth)), 0, null, null, null);
+                        requireMessageAuth)), 0, perClient, perUser, passwordPerStation);
         return new TestRadius(secret, port, RadiusService.start(config, server.backend()), config);
     }
 

@@ -172,7 +172,7 @@ final class RadiusAuthenticator {
         }
         return switch (p.expect()) {
             case TOTP -> checkCode(r, passwordText(r));
-            case SMS -> checkSmsCode(client, r);
+            case SMS -> checkSmsCode(r);
             case NOTICE -> reject(r, "no_active_token", p.notice());
         };
     }
@@ -190,7 +190,7 @@ final class RadiusAuthenticator {
                 : messages.text("radius.codeInvalid"));
     }
 
-    private Answer checkSmsCode(RadiusClients.Client client, Request r) {
+    private Answer checkSmsCode(Request r) {
         if (!take(perUser, r.username())) {
             return reject(r, "rate_limited_user", messages.text("radius.rateLimited"));
         }

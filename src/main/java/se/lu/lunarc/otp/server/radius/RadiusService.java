@@ -129,7 +129,7 @@ public final class RadiusService implements AutoCloseable {
 
         @Override
         public Packet handlePacket(InetAddress from, Packet request) {
-            RadiusClients.Client client = clients.find(from);
+            RadiusClients.Client client = current.get();
             if (!(request instanceof AccessRequest)) {
                 drop(from, client, "not_access_request");
                 return null;

@@ -215,6 +215,62 @@ class RadiusProtocolTest {
     }
 
     @Test
+    void passwordGuessesFromOnePlaceDoNotLockTheUserOutElsewhere() throws Exception {
+        radius = TestRadius.start(server, CHALLENGE, ServerConfig.Radius.REJECT, false, "en", null, null,
+                new ServerConfig.Limit(3, 900));
+        for (int i = 0; i < 3; i++) {
+            assertThat(RadClient.send(radius.port, radius.secret, "User-Name = alice", "User-Password = guess" + i,
+                    "Calling-Station-Id = 203.0.113.66").received()).isEqualTo("Access-Reject");
+        }
+        // the guesser's station is out of attempts, even with the right password
+        assertThat(RadClient.send(radius.port, radius.secret, "User-Name = alice", "User-Password = alice-pw",
+                "Calling-Station-Id = 203.0.113.66").received()).isEqualTo("Access-Reject");
+        // alice, logging in from her own machine, is not
+        assertThat(RadClient.send(radius.port, radius.secret, "User-Name = alice", "User-Password = alice-pw",
+                "Calling-Station-Id = 198.51.100.20").received()).isEqualTo("Access-Challenge");
+        assertThat(audit()).contains("\"detail\":\"rate_limited_password\"");
+    }
+
+    @Test
+    void codeChecksAreLimitedPerUserAndPerNas() throws Exception {
+        radius = TestRadius.start(server, OTP_ONLY, ServerConfig.Radius.REJECT, false, "en",
+                new ServerConfig.Limit(5, 60), new ServerConfig.Limit(2, 300), null);
+        String wrong = code().equals("000000") ? "111111" : "000000";
+        assertThat(RadClient.radtest("alice", wrong, radius.port, radius.secret).received()).isEqualTo("Access-Reject");
+        assertThat(RadClient.radtest("alice", wrong, radius.port, radius.secret).received()).isEqualTo("Access-Reject");
+        RadClient limited = RadClient.radtest("alice", code(), radius.port, radius.secret);
+        assertThat(limited.received()).isEqualTo("Access-Reject");
+        assertThat(limited.output()).contains("Too many attempts");
+        server.clock.advance(Duration.ofSeconds(301));
+        assertThat(RadClient.radtest("alice", code(), radius.port, radius.secret).received()).isEqualTo("Access-Accept");
+        // five requests a minute from this NAS: the sixth is refused whoever it is for
+        server.clock.advance(Duration.ofSeconds(61));
+        for (int i = 0; i < 5; i++) {
+            RadClient.radtest("bob", "x", radius.port, radius.secret);
+        }
+        assertThat(RadClient.radtest("alice", code(), radius.port, radius.secret).received()).isEqualTo("Access-Reject");
+        assertThat(audit()).contains("\"detail\":\"rate_limited_user\"", "\"detail\":\"rate_limited_client\"");
+    }
+
+    @Test
+    void tenWrongCodesLockCodeChecksOverRadiusAndHttpAlike() throws Exception {
+        radius = TestRadius.start(server, OTP_ONLY, ServerConfig.Radius.REJECT, false, "en", null,
+                new ServerConfig.Limit(100, 300), null);
+        String wrong = code().equals("000000") ? "111111" : "000000";
+        try (RawRadiusClient nas = new RawRadiusClient(InetAddress.getLoopbackAddress(), radius.port, radius.secret,
+                2000)) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(nas.send(nas.accessRequest("alice", wrong, null, false))).isInstanceOf(AccessReject.class);
+            }
+            Packet locked = nas.send(nas.accessRequest("alice", code(), null, false));
+            assertThat(locked).isInstanceOf(AccessReject.class);
+            assertThat(locked.getAttribute(ReplyMessage.class).orElseThrow().getData().getValue())
+                    .contains("paused");
+        }
+        assertThat(server.client().validate(server.serviceKey(), "alice", code()).reason()).isEqualTo("locked");
+    }
+
+    @Test
     void stateExpiresAfterTwoMinutes() throws Exception {
         radius = TestRadius.start(server, CHALLENGE, ServerConfig.Radius.REJECT, false);
         RadClient first = RadClient.send(radius.port, radius.secret, "User-Name = alice", "User-Password = alice-pw");
