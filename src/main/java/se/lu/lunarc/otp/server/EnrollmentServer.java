@@ -37,12 +37,14 @@ public final class EnrollmentServer implements AutoCloseable {
         ServerConfig config = backend.config;
         this.tls = config.tls() != null;
         refusePlainHttpOffLoopback(config);
+        this.routes = new ApiRoutes(backend, json).all();
         this.app = Javalin.create(cfg -> {
-            cfg.showJavalinBanner = false;
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.http.maxRequestSize = 64 * 1024L;
-            cfg.jetty.defaultHost = config.host();
-            cfg.jetty.defaultPort = config.port();
+            cfg.jetty.host = config.host();
+            cfg.jetty.port = config.port();
             if (tls) {
                 cfg.jetty.addConnector((server, httpConfig) -> {
                     SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -56,29 +58,28 @@ public final class EnrollmentServer implements AutoCloseable {
                     return https;
                 });
             }
-        });
-        this.routes = new ApiRoutes(backend, json).all();
-        for (ApiRoute route : routes) {
-            app.addHttpHandler(route.method(), route.path(), route.handler());
-        }
-        app.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
-        app.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, switch (e.getStatus()) {
-            case 404 -> Problem.of(404, ErrorCode.NOT_FOUND, "Not found", "There is no such API operation.");
-            case 405 -> Problem.of(405, ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed",
-                    "This operation does not take that method.");
-            case 413 -> Problem.of(413, ErrorCode.BAD_REQUEST, "Request too large", "The request body is too large.");
-            default -> Problem.of(e.getStatus(), ErrorCode.BAD_REQUEST, "Bad request", "The request was not understood.");
-        }));
-        app.exception(Exception.class, (e, ctx) -> {
-            // the class name and our own message only: no stack trace or request content in the answer
-            log.error("internal error on {} {}: {}", ctx.method(), ctx.matchedPath(), e.getClass().getName());
-            problem(ctx, Problem.of(500, ErrorCode.INTERNAL_ERROR, "Internal error",
-                    "Something went wrong on the server. Try again; if it keeps happening, contact support."));
-        });
-        app.error(404, ctx -> {
-            if (ctx.result() == null) {
-                problem(ctx, Problem.of(404, ErrorCode.NOT_FOUND, "Not found", "There is no such API operation."));
+            for (ApiRoute route : routes) {
+                cfg.routes.addHttpHandler(route.method(), route.path(), route.handler());
             }
+            cfg.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, switch (e.getStatus()) {
+                case 404 -> Problem.of(404, ErrorCode.NOT_FOUND, "Not found", "There is no such API operation.");
+                case 405 -> Problem.of(405, ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed",
+                        "This operation does not take that method.");
+                case 413 -> Problem.of(413, ErrorCode.BAD_REQUEST, "Request too large", "The request body is too large.");
+                default -> Problem.of(e.getStatus(), ErrorCode.BAD_REQUEST, "Bad request", "The request was not understood.");
+            }));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                // the class name and our own message only: no stack trace or request content in the answer
+                log.error("internal error on {} {}: {}", ctx.method(), endpointPath(ctx), e.getClass().getName());
+                problem(ctx, Problem.of(500, ErrorCode.INTERNAL_ERROR, "Internal error",
+                        "Something went wrong on the server. Try again; if it keeps happening, contact support."));
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null) {
+                    problem(ctx, Problem.of(404, ErrorCode.NOT_FOUND, "Not found", "There is no such API operation."));
+                }
+            });
         });
     }
 
@@ -112,6 +113,15 @@ public final class EnrollmentServer implements AutoCloseable {
     /** The operations this server serves, as registered. */
     List<ApiRoute> routes() {
         return routes;
+    }
+
+    /** The route's path pattern (never the request's own path, which the caller chose). */
+    private static String endpointPath(Context ctx) {
+        try {
+            return ctx.endpoint().path;
+        } catch (RuntimeException none) {
+            return "(no route)";
+        }
     }
 
     private void problem(Context ctx, Problem p) {

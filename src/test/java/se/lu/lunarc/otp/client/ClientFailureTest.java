@@ -23,17 +23,20 @@ class ClientFailureTest {
 
     @BeforeEach
     void start() {
-        fake = Javalin.create(cfg -> cfg.showJavalinBanner = false);
-        fake.get("/api/v1/me", ctx -> ctx.status(200).contentType("text/html")
-                .result("<html><body>Proxy login required</body></html>"));
-        fake.get("/api/v1/tokens", ctx -> ctx.status(200).contentType("application/json").result("{\"tokens\": [{\"id\""));
-        fake.get("/api/v1/human-check", ctx -> ctx.status(429).header("Retry-After", "42").result("slow down"));
-        fake.post("/api/v1/login", ctx -> {
-            Thread.sleep(3000);
-            ctx.status(500);
+        fake = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.get("/api/v1/me", ctx -> ctx.status(200).contentType("text/html")
+                    .result("<html><body>Proxy login required</body></html>"));
+            cfg.routes.get("/api/v1/tokens", ctx -> ctx.status(200).contentType("application/json")
+                    .result("{\"tokens\": [{\"id\""));
+            cfg.routes.get("/api/v1/human-check", ctx -> ctx.status(429).header("Retry-After", "42").result("slow down"));
+            cfg.routes.post("/api/v1/login", ctx -> {
+                Thread.sleep(3000);
+                ctx.status(500);
+            });
+            cfg.routes.post("/api/v1/logout", ctx -> ctx.status(503).contentType("text/html").result("<h1>Maintenance</h1>"));
+            cfg.routes.post("/api/v1/tokens", ctx -> ctx.status(404).contentType("text/plain").result("nope"));
         });
-        fake.post("/api/v1/logout", ctx -> ctx.status(503).contentType("text/html").result("<h1>Maintenance</h1>"));
-        fake.post("/api/v1/tokens", ctx -> ctx.status(404).contentType("text/plain").result("nope"));
         fake.start("127.0.0.1", 0);
     }
 

@@ -134,9 +134,10 @@ class WizardErrorsTest extends WizardRobot {
 
     @Test
     void anUnexpectedAnswerHasCopyableDetails() throws Exception {
-        fake = Javalin.create(cfg -> cfg.showJavalinBanner = false)
-                .get("/api/v1/human-check", ctx -> ctx.contentType("text/html").result("<html>Proxy error</html>"))
-                .start("127.0.0.1", 0);
+        fake = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.get("/api/v1/human-check", ctx -> ctx.contentType("text/html").result("<html>Proxy error</html>"));
+        }).start("127.0.0.1", 0);
         open(settingsFor(URI.create("http://127.0.0.1:" + fake.port()), Locale.ENGLISH));
         clickOn("#human");
         waitForBanner("unexpected answer");

@@ -23,9 +23,12 @@ class HttpSmsGatewayTest {
     Javalin receiver;
 
     String startReceiver(int status) {
-        receiver = Javalin.create(cfg -> cfg.showJavalinBanner = false).post("/sms", ctx -> {
-            received.add(new Received(ctx.contentType(), ctx.header("Authorization"), ctx.body()));
-            ctx.status(failFirst.getAndDecrement() > 0 ? 503 : status);
+        receiver = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.post("/sms", ctx -> {
+                received.add(new Received(ctx.contentType(), ctx.header("Authorization"), ctx.body()));
+                ctx.status(failFirst.getAndDecrement() > 0 ? 503 : status);
+            });
         }).start("127.0.0.1", 0);
         return "http://127.0.0.1:" + receiver.port() + "/sms";
     }
