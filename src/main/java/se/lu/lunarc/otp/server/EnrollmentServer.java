@@ -25,6 +25,7 @@ import java.util.List;
 public final class EnrollmentServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EnrollmentServer.class);
     static final String PROBLEM_JSON = "application/problem+json";
+    private static final java.util.Set<String> CONTRACT_METHODS = java.util.Set.of("GET", "POST", "PATCH", "DELETE");
 
     private final Backend backend;
     private final ObjectMapper json = ApiJson.newMapper();
@@ -43,6 +44,14 @@ public final class EnrollmentServer implements AutoCloseable {
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.http.maxRequestSize = 64 * 1024L;
+            cfg.http.prefer405over404 = true;
+            ProblemErrorHandler errors = new ProblemErrorHandler(json);
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(errors));
+            cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(errors));
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(8 * 1024); // request line and headers: well above any real client's
+                http.setSendServerVersion(false);
+            });
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
             if (tls) {
@@ -58,26 +67,32 @@ public final class EnrollmentServer implements AutoCloseable {
                     return https;
                 });
             }
+            cfg.routes.before(ctx -> {
+                ctx.header("Cache-Control", SecurityHeaders.CACHE_CONTROL);
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("Content-Security-Policy", SecurityHeaders.CSP);
+                ctx.header("Referrer-Policy", "no-referrer");
+                if (tls) {
+                    ctx.header("Strict-Transport-Security", SecurityHeaders.HSTS);
+                }
+                // methods are case-sensitive (RFC 9110): "get" is not GET; HEAD and OPTIONS are not in the contract
+                if (!CONTRACT_METHODS.contains(ctx.req().getMethod())) {
+                    throw new HttpResponseException(405, "Method not allowed");
+                }
+            });
             for (ApiRoute route : routes) {
                 cfg.routes.addHttpHandler(route.method(), route.path(), route.handler());
             }
             cfg.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, switch (e.getStatus()) {
-                case 404 -> Problem.of(404, ErrorCode.NOT_FOUND, "Not found", "There is no such API operation.");
-                case 405 -> Problem.of(405, ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed",
-                        "This operation does not take that method.");
-                case 413 -> Problem.of(413, ErrorCode.BAD_REQUEST, "Request too large", "The request body is too large.");
-                default -> Problem.of(e.getStatus(), ErrorCode.BAD_REQUEST, "Bad request", "The request was not understood.");
-            }));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, HttpProblems.forStatus(e.getStatus())));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 // the class name and our own message only: no stack trace or request content in the answer
                 log.error("internal error on {} {}: {}", ctx.method(), endpointPath(ctx), e.getClass().getName());
-                problem(ctx, Problem.of(500, ErrorCode.INTERNAL_ERROR, "Internal error",
-                        "Something went wrong on the server. Try again; if it keeps happening, contact support."));
+                problem(ctx, HttpProblems.forStatus(500));
             });
             cfg.routes.error(404, ctx -> {
                 if (ctx.result() == null) {
-                    problem(ctx, Problem.of(404, ErrorCode.NOT_FOUND, "Not found", "There is no such API operation."));
+                    problem(ctx, HttpProblems.forStatus(404));
                 }
             });
         });

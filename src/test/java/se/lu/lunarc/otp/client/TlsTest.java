@@ -69,6 +69,26 @@ class TlsTest {
     }
 
     @Test
+    void finding9_httpsAnswersCarryHsts() throws Exception {
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = java.nio.file.Files.newInputStream(caPem)) {
+            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+        }
+        tmf.init(trust);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newBuilder().sslContext(tls).build()
+                .send(java.net.http.HttpRequest.newBuilder(server.baseUri().resolve("/api/v1/human-check")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Strict-Transport-Security")).hasValue("max-age=31536000");
+        assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+
+    @Test
     void withoutTheBundleTheCertificateIsNotTrusted() throws Exception {
         EnrollmentClient plain = new EnrollmentClient(ClientOptions.of(server.baseUri()).withEnvironment(Map.of()));
         ApiException e = catchThrowableOfType(ApiException.class, plain::humanCheck);

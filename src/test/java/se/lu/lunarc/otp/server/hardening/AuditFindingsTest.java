@@ -1,0 +1,91 @@
+package se.lu.lunarc.otp.server.hardening;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.lu.lunarc.otp.testing.RawHttp;
+import se.lu.lunarc.otp.testing.TestServer;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One regression test for each finding of the outside audit (issue 9), named after it: each sends what the
+ * auditor sent and checks what a careful client would.
+ */
+class AuditFindingsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    TestServer server;
+    int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.start(dir);
+        port = URI.create(server.baseUrl()).getPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+    }
+
+    private static void assertProblem(RawHttp.Answer a, int status, String code) throws Exception {
+        assertThat(a.status()).as(a.head()).isEqualTo(status);
+        assertThat(a.contentType()).startsWith("application/problem+json");
+        JsonNode p = JSON.readTree(a.body());
+        assertThat(p.has("code")).as(a.head() + "\n" + a.body()).isTrue();
+        assertThat(p.get("code").asText()).isEqualTo(code);
+        assertThat(p.get("status").asInt()).isEqualTo(status);
+    }
+
+    @Test
+    void finding1_chunkedBodiesOfAnySizeAreRefusedAndSignInsGoOn() throws Exception {
+        assertProblem(RawHttp.send(port, RawHttp.chunkedLogin(2 * 1024 * 1024)), 413, "bad_request");
+        for (int i = 0; i < 30; i++) {
+            assertThat(RawHttp.send(port, RawHttp.chunkedLogin(4 * 1024 * 1024)).status()).isEqualTo(413);
+        }
+        assertThat(server.signedIn("alice").me().username()).isEqualTo("alice");
+    }
+
+    @Test
+    void finding8_malformedRequestsAndWrongMethodsGetProblemJson() throws Exception {
+        String end = "Host: x\r\nConnection: close\r\n\r\n";
+        assertProblem(RawHttp.send(port, "GET /api/v1/%00 HTTP/1.1\r\n" + end), 400, "bad_request");
+        assertProblem(RawHttp.send(port, "GET /api/v1/me HTTP/1.1\r\nX-Big: " + "a".repeat(9 * 1024) + "\r\n" + end),
+                431, "bad_request");
+        assertProblem(RawHttp.send(port, "GET /api/v1/" + "a".repeat(10_000) + " HTTP/1.1\r\n" + end), 414,
+                "bad_request");
+        assertThat(RawHttp.send(port, "GET /api/v1/me HTTP/1.2\r\n" + end).contentType())
+                .startsWith("application/problem+json");
+        assertProblem(RawHttp.send(port, "POST /api/v1/login HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n"
+                + end + "{}"), 400, "bad_request");
+        assertProblem(RawHttp.send(port, "PUT /api/v1/me HTTP/1.1\r\n" + end), 405, "method_not_allowed");
+        assertProblem(RawHttp.send(port, "GET /api/v1/login HTTP/1.1\r\n" + end), 405, "method_not_allowed");
+        // an answer to HEAD has no body (RFC 9110 §9.3.2): status and type say it
+        RawHttp.Answer head = RawHttp.send(port, "HEAD /api/v1/tokens HTTP/1.1\r\n" + end);
+        assertThat(head.status()).isEqualTo(405);
+        assertThat(head.contentType()).startsWith("application/problem+json");
+        assertProblem(RawHttp.send(port, "get /api/v1/human-check HTTP/1.1\r\n" + end), 405, "method_not_allowed");
+        assertProblem(RawHttp.send(port, "GET /nothing/here HTTP/1.1\r\n" + end), 404, "not_found");
+    }
+
+    @Test
+    void finding9_answersAreNotCachedSniffedOrFramed() throws Exception {
+        for (String path : List.of("/api/v1/human-check", "/api/v1/tokens", "/nothing")) {
+            RawHttp.Answer a = RawHttp.send(port, "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(a.header("Cache-Control")).as(path).isEqualTo("no-store");
+            assertThat(a.header("X-Content-Type-Options")).as(path).isEqualTo("nosniff");
+            assertThat(a.header("Content-Security-Policy")).as(path).startsWith("default-src 'none'");
+            assertThat(a.header("Strict-Transport-Security")).as("plain HTTP: no HSTS").isNull();
+        }
+    }
+}
