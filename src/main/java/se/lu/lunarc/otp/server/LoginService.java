@@ -10,6 +10,7 @@ import se.lu.lunarc.otp.api.LoginStarted;
 import se.lu.lunarc.otp.api.Problem;
 import se.lu.lunarc.otp.api.SessionStarted;
 import se.lu.lunarc.otp.api.SmsInfo;
+import se.lu.lunarc.otp.api.Usernames;
 import se.lu.lunarc.otp.otp.Totp;
 import se.lu.lunarc.otp.server.audit.AuditLog;
 import se.lu.lunarc.otp.server.sms.SmsGateway;
@@ -81,6 +82,10 @@ public final class LoginService {
 
     public LoginStarted start(String username, char[] password, HumanProof proof, String address) {
         String user = username == null ? "" : username.trim();
+        if (!Usernames.isValid(user)) {
+            // no account has such a name: the same answer as a wrong password, with nothing kept or counted
+            throw invalidCredentials();
+        }
         perAddress.take(address, "sign-in attempts from your network");
         // the proof first: locking an account's sign-in out then costs an attacker work per attempt
         humanCheck.spend(proof);
@@ -88,8 +93,7 @@ public final class LoginService {
         User found = users.authenticate(user, password == null ? new char[0] : password).orElse(null);
         if (found == null) {
             audit.record("login_failed", user, address, null, "invalid_credentials");
-            throw new ProblemException(401, ErrorCode.INVALID_CREDENTIALS, "Wrong username or password",
-                    "The username or password is not correct.");
+            throw invalidCredentials();
         }
         if (found.mobile() == null || found.mobile().isBlank()) {
             audit.record("login_failed", user, address, null, "no_mobile");
@@ -185,6 +189,11 @@ public final class LoginService {
                 : Math.max(0, Duration.between(now, login.lastSent.plus(RESEND_AFTER)).toSeconds());
         return new SmsInfo(PhoneMask.mask(login.user.mobile()), CODE_LENGTH,
                 Duration.between(now, login.codeExpires).toSeconds(), resendAfter);
+    }
+
+    private static ProblemException invalidCredentials() {
+        return new ProblemException(401, ErrorCode.INVALID_CREDENTIALS, "Wrong username or password",
+                "The username or password is not correct.");
     }
 
     private static ProblemException expired() {

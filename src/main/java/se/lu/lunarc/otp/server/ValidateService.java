@@ -2,6 +2,7 @@ package se.lu.lunarc.otp.server;
 
 import se.lu.lunarc.otp.api.ErrorCode;
 import se.lu.lunarc.otp.api.TokenStatus;
+import se.lu.lunarc.otp.api.Usernames;
 import se.lu.lunarc.otp.api.ValidateResult;
 import se.lu.lunarc.otp.otp.Totp;
 import se.lu.lunarc.otp.server.audit.AuditLog;
@@ -14,6 +15,7 @@ import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the cluster's login (a PAM or RADIUS bridge) asks: is this the user's current code? Accepts a code of an
@@ -65,12 +67,16 @@ public final class ValidateService {
     }
 
     public ValidateResult validate(String username, String code, String address) throws SQLException {
+        if (!Usernames.isValid(username)) {
+            // no such account can exist: nothing stored, counted or audited for it
+            return new ValidateResult(ValidateResult.REJECT, CodeCheck.NO_ACTIVE_TOKEN.reason());
+        }
         perAddress.take(address, "validation requests");
         CodeCheck check = check(username, code);
         ValidateResult result = check == CodeCheck.ACCEPTED ? new ValidateResult(ValidateResult.ACCEPT, null)
                 : new ValidateResult(ValidateResult.REJECT, check.reason());
-        audit.record(result.accepted() ? "validate_accept" : "validate_reject", username == null ? "" : username,
-                address, null, result.reason());
+        audit.record(result.accepted() ? "validate_accept" : "validate_reject", username, address, null,
+                result.reason());
         return result;
     }
 
@@ -83,17 +89,17 @@ public final class ValidateService {
         Instant now = clock.instant();
         String user = username == null ? "" : username;
         return db.inTransaction(c -> {
+            List<TokenRecord> usable = store.listFor(c, user).stream().filter(t -> isUsable(t, now)).toList();
+            if (usable.isEmpty()) {
+                // nothing to guess: no failure row for a user without a token (or for a made-up name)
+                return CodeCheck.NO_ACTIVE_TOKEN;
+            }
             long[] failures = store.validateFailures(c, user);
             if (failures[1] > now.getEpochSecond()) {
                 return CodeCheck.LOCKED;
             }
-            boolean anyActive = false;
             if (TOTP.isWellFormed(code)) {
-                for (TokenRecord t : store.listFor(c, user)) {
-                    if (!isUsable(t, now)) {
-                        continue;
-                    }
-                    anyActive = true;
+                for (TokenRecord t : usable) {
                     Long step = tokens.matchStep(t, code, TOTP.step(now), 1);
                     if (step != null) {
                         store.update(c, t.usedAt(now, step));
@@ -105,7 +111,7 @@ public final class ValidateService {
             long count = failures[0] + 1;
             store.setValidateFailures(c, user, count,
                     count >= lockoutFailures ? now.getEpochSecond() + lockoutSeconds : 0);
-            return anyActive || !TOTP.isWellFormed(code) ? CodeCheck.CODE_INVALID : CodeCheck.NO_ACTIVE_TOKEN;
+            return CodeCheck.CODE_INVALID;
         });
     }
 

@@ -2,6 +2,7 @@ package se.lu.lunarc.otp.server.radius;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import se.lu.lunarc.otp.api.Usernames;
 import se.lu.lunarc.otp.server.PhoneMask;
 import se.lu.lunarc.otp.server.ProblemException;
 import se.lu.lunarc.otp.server.RateLimiter;
@@ -84,9 +85,10 @@ final class RadiusAuthenticator {
     }
 
     Answer authenticate(RadiusClients.Client client, Request r) throws SQLException {
-        String user = r.username();
-        if (user == null || user.isBlank()) {
-            return reject(r, "no_username", null);
+        if (!Usernames.isValid(r.username())) {
+            // audited without the name: it is whatever the NAS was given
+            audit.recordRadius("radius_reject", null, r.address(), r.nas(), "username_invalid");
+            return new Reject(null);
         }
         if (!take(perClient, client.name())) {
             return reject(r, "rate_limited_client", messages.text("radius.rateLimited"));

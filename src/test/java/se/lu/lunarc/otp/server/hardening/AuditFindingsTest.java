@@ -57,6 +57,50 @@ class AuditFindingsTest {
     }
 
     @Test
+    void finding6_usernamesAreBoundedBeforeAnythingIsKept() throws Exception {
+        long auditBefore = java.nio.file.Files.size(server.backend().audit().file());
+        String huge = "u".repeat(60_000);
+        var c = server.client();
+        for (String bad : List.of(huge, "alice bob", "../../etc", "-rf", "al\u0000ice", "\ud800x")) {
+            assertThat(catchApi(() -> c.login(bad, "x".toCharArray(),
+                    se.lu.lunarc.otp.client.HumanCheckSolver.solve(c.humanCheck()))).code())
+                    .isEqualTo("invalid_credentials");
+            assertThat(c.validate(server.serviceKey(), bad, "123456").accepted()).isFalse();
+        }
+        // made-up (but well-formed) names at /validate leave no row behind
+        for (int i = 0; i < 200; i++) {
+            c.validate(server.serviceKey(), "nobody" + i, "123456");
+        }
+        assertThat(validateFailureRows()).isZero();
+        long grown = java.nio.file.Files.size(server.backend().audit().file()) - auditBefore;
+        assertThat(grown).as("audit growth in bytes").isLessThan(100_000);
+        assertThat(java.nio.file.Files.readString(server.backend().audit().file())).doesNotContain("uuuuuuuuuu");
+        assertThat(server.signedIn("alice").me().username()).isEqualTo("alice");
+    }
+
+    private long validateFailureRows() throws Exception {
+        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("lunarc-otp.db"));
+             var rs = db.createStatement().executeQuery("SELECT count(*) FROM validate_failures")) {
+            return rs.getLong(1);
+        }
+    }
+
+    private static se.lu.lunarc.otp.client.ApiException catchApi(ThrowingCall call) {
+        try {
+            call.run();
+        } catch (se.lu.lunarc.otp.client.ApiException e) {
+            return e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("expected a refusal");
+    }
+
+    interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+    @Test
     void finding8_malformedRequestsAndWrongMethodsGetProblemJson() throws Exception {
         String end = "Host: x\r\nConnection: close\r\n\r\n";
         assertProblem(RawHttp.send(port, "GET /api/v1/%00 HTTP/1.1\r\n" + end), 400, "bad_request");
