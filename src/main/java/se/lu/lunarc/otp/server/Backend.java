@@ -7,6 +7,7 @@ import se.lu.lunarc.otp.server.store.SecretCipher;
 import se.lu.lunarc.otp.server.users.UserDirectory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -35,7 +36,7 @@ public final class Backend implements AutoCloseable {
         this.users = users;
         this.sms = sms;
         Path data = config.dataDir();
-        Files.createDirectories(data);
+        PrivateFiles.createPrivateFolder(data);
         this.db = Database.open(data.resolve("lunarc-otp.db"));
         SecretCipher cipher = SecretCipher.fromKeyFile(data.resolve("secret.key"));
         this.audit = new AuditLog(data.resolve("audit.jsonl"), clock);
@@ -76,13 +77,23 @@ public final class Backend implements AutoCloseable {
         return "file".equals(config.sms().type()) ? config.sms().file() : null;
     }
 
-    /** The key the cluster's login bridge presents; made (0600) at first start when the file is missing. */
+    /** A service key shorter than this is refused: 256 random bits are 43 characters of Base64. */
+    static final int MIN_SERVICE_KEY = 32;
+
+    /**
+     * The key the cluster's login bridge presents; made (0600, written atomically) at first start when the file
+     * is missing. An empty or short key refuses the start: an empty header must never match it.
+     */
     static String serviceKey(ServerConfig config) throws IOException {
         Path file = config.serviceKeyFile() != null ? config.serviceKeyFile() : config.dataDir().resolve("service-key");
-        if (PrivateFiles.createIfMissing(file, "rw-------")) {
-            Files.writeString(file, Secrets.randomId(256) + "\n");
+        PrivateFiles.writeNewAtomically(file, (Secrets.randomId(256) + "\n").getBytes(StandardCharsets.US_ASCII));
+        String key = Files.readString(file).strip();
+        if (key.length() < MIN_SERVICE_KEY) {
+            throw new IllegalArgumentException("the service key in " + file + " is empty or shorter than "
+                    + MIN_SERVICE_KEY + " characters: delete the file to have a new key made at start, or write "
+                    + "at least " + MIN_SERVICE_KEY + " random characters into it");
         }
-        return Files.readString(file).strip();
+        return key;
     }
 
     @Override

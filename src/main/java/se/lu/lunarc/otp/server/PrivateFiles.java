@@ -1,9 +1,13 @@
 package se.lu.lunarc.otp.server;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Files the server creates with their permissions set from the start, never widened afterwards. */
@@ -14,13 +18,57 @@ public final class PrivateFiles {
      * Creates {@code file} (and its folder) with {@code permissions} such as {@code rw-------} unless it exists.
      * Returns true when this call created it.
      */
+    /**
+     * Writes a new key file whole or not at all: a temporary file beside it (0600 from the start), fsync, then an
+     * atomic rename. A crash can leave a stray temporary file, never an empty or half-written key. Returns false,
+     * writing nothing, when {@code file} exists.
+     */
+    public static boolean writeNewAtomically(Path file, byte[] content) throws IOException {
+        if (Files.exists(file)) {
+            return false;
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        createPrivateFolder(folder);
+        Path temp = Files.createTempFile(folder, "." + file.getFileName(), ".new",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(content);
+                while (b.hasRemaining()) {
+                    out.write(b);
+                }
+                out.force(true);
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Creates the folder 0700 when it is missing, whatever the umask; an existing folder is left as it is. */
+    public static void createPrivateFolder(Path folder) throws IOException {
+        if (Files.isDirectory(folder)) {
+            return;
+        }
+        Files.createDirectories(folder.toAbsolutePath().getParent());
+        try {
+            Files.createDirectory(folder);
+        } catch (FileAlreadyExistsException raced) {
+            return;
+        }
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+    }
+
     public static boolean createIfMissing(Path file, String permissions) throws IOException {
         if (Files.exists(file)) {
             return false;
         }
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        createPrivateFolder(file.toAbsolutePath().getParent());
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
+            // the umask may have taken bits away; set exactly what was asked
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
             return true;
         } catch (FileAlreadyExistsException raced) {
             return false;

@@ -63,6 +63,11 @@ public final class TestServer implements AutoCloseable {
         return start(dir, limits, users);
     }
 
+    /** A server that makes its data folder {@code dir} itself (which must not exist yet), as at a first start. */
+    public static TestServer startIn(Path dir) throws Exception {
+        return start(dir, null, 0);
+    }
+
     /** A server whose directory holds exactly these users (password {@code NAME-pw}, a mobile number each). */
     public static TestServer startWithUsers(Path dir, String... names) throws Exception {
         List<User> users = new ArrayList<>();

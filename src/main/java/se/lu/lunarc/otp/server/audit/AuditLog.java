@@ -28,7 +28,7 @@ public final class AuditLog {
     public AuditLog(Path file, Clock clock) throws IOException {
         this.file = file;
         this.clock = clock;
-        PrivateFiles.createIfMissing(file, "rw-r-----");
+        PrivateFiles.createIfMissing(file, "rw-------");
     }
 
     public Path file() {

@@ -50,6 +50,8 @@ public final class Database implements AutoCloseable {
 
     public static Database open(Path file) throws IOException, SQLException {
         Files.createDirectories(file.toAbsolutePath().getParent());
+        // SQLite gives its -wal and -shm files the database file's mode: create that one 0600 first
+        se.lu.lunarc.otp.server.PrivateFiles.createIfMissing(file, "rw-------");
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");

@@ -33,11 +33,11 @@ public final class SecretCipher {
     }
 
     public static SecretCipher fromKeyFile(Path file) throws IOException {
-        if (PrivateFiles.createIfMissing(file, "rw-------")) {
+        if (!Files.exists(file)) {
             byte[] fresh = new byte[32];
             new SecureRandom().nextBytes(fresh);
             try {
-                Files.write(file, fresh);
+                PrivateFiles.writeNewAtomically(file, fresh);
             } finally {
                 Arrays.fill(fresh, (byte) 0);
             }

@@ -6,6 +6,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import se.lu.lunarc.otp.server.Backend;
+import se.lu.lunarc.otp.server.ServerConfig;
+import se.lu.lunarc.otp.server.users.FileUserDirectory;
+import se.lu.lunarc.otp.server.users.PasswordHasher;
 import se.lu.lunarc.otp.testing.RawHttp;
 import se.lu.lunarc.otp.testing.TestServer;
 
@@ -14,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * One regression test for each finding of the outside audit (issue 9), named after it: each sends what the
@@ -54,6 +59,41 @@ class AuditFindingsTest {
             assertThat(RawHttp.send(port, RawHttp.chunkedLogin(4 * 1024 * 1024)).status()).isEqualTo(413);
         }
         assertThat(server.signedIn("alice").me().username()).isEqualTo("alice");
+    }
+
+    @Test
+    void finding2_anEmptyServiceKeyIsNeverValid() throws Exception {
+        var c = server.client();
+        assertThat(catchApi(() -> c.validate("", "alice", "123456")).code()).isEqualTo("service_key_invalid");
+        Path empty = dir.resolve("empty-key");
+        java.nio.file.Files.createFile(empty);
+        ServerConfig withEmpty = new ServerConfig("127.0.0.1:0", false, null, dir.resolve("other"), null, null,
+                null, empty, null, null, 0, false, null);
+        assertThatThrownBy(() -> new Backend(withEmpty, new FileUserDirectory(List.of(), new PasswordHasher()),
+                (to, text) -> { }, java.time.Clock.systemUTC()))
+                .hasMessageContaining("empty or shorter than 32 characters").hasMessageContaining("empty-key");
+        // the shipped example no longer puts the key under /etc, which the sandboxed service cannot write
+        assertThat(ServerConfig.load(Path.of("packaging/config/server.example.yaml")).serviceKeyFile()).isNull();
+        // a key made at start is whole: no temporary file is left beside it
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".new"));
+        }
+    }
+
+    @Test
+    void finding11_theDataFolderIsPrivateWhateverTheUmask() throws Exception {
+        Path data = dir.resolve("data-made-by-server");
+        try (TestServer other = TestServer.startIn(data)) {
+            other.enrolled("alice", "Phone");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+            try (var files = java.nio.file.Files.list(data)) {
+                for (Path f : files.toList()) {
+                    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                            java.nio.file.Files.getPosixFilePermissions(f))).as(f.toString()).isEqualTo("rw-------");
+                }
+            }
+        }
     }
 
     @Test
