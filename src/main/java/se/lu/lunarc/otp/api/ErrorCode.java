@@ -24,4 +24,5 @@ public final class ErrorCode {
     public static final String SMS_FAILED = "sms_failed";
     public static final String SERVICE_KEY_INVALID = "service_key_invalid";
     public static final String INTERNAL_ERROR = "internal_error";
+    public static final String SERVICE_UNAVAILABLE = "service_unavailable";
 }

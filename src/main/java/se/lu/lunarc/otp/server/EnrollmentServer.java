@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import se.lu.lunarc.otp.api.ApiJson;
 import se.lu.lunarc.otp.api.ErrorCode;
 import se.lu.lunarc.otp.api.Problem;
+import se.lu.lunarc.otp.server.audit.AuditLog;
 
 import java.net.URI;
 import java.util.List;
@@ -79,12 +80,19 @@ public final class EnrollmentServer implements AutoCloseable {
                 if (!CONTRACT_METHODS.contains(ctx.req().getMethod())) {
                     throw new HttpResponseException(405, "Method not allowed");
                 }
+                if (!"GET".equals(ctx.req().getMethod())) {
+                    backend.audit().requireWritable();
+                }
             });
             for (ApiRoute route : routes) {
                 cfg.routes.addHttpHandler(route.method(), route.path(), route.handler());
             }
             cfg.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.problem()));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, HttpProblems.forStatus(e.getStatus())));
+            cfg.routes.exception(AuditLog.Unavailable.class, (e, ctx) -> problem(ctx, Problem.of(503,
+                    ErrorCode.SERVICE_UNAVAILABLE, "Not recorded", "The service cannot record this right now, so it "
+                            + "was not done. Try again in a minute; if it keeps happening, contact support.")
+                    .withRetryAfter(60)));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 // the class name and our own message only: no stack trace or request content in the answer
                 log.error("internal error on {} {}: {}", ctx.method(), endpointPath(ctx), e.getClass().getName());

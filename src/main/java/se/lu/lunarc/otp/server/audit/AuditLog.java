@@ -35,6 +35,50 @@ public final class AuditLog {
         return file;
     }
 
+    /**
+     * Checks, before a request changes anything or sends anything, that its events can be recorded: an SMS must
+     * not go out, nor a session open, when the event saying so would be lost.
+     */
+    public void requireWritable() {
+        try {
+            Files.newOutputStream(file, StandardOpenOption.APPEND).close();
+        } catch (IOException e) {
+            log.error("audit file {} not writable ({}); refusing requests", file, e.getClass().getSimpleName());
+            throw new Unavailable();
+        }
+    }
+
+    /** The audit log cannot be written: the request that caused the event is refused (503), not carried out. */
+    public static final class Unavailable extends RuntimeException {
+        Unavailable() {
+            super("the audit log cannot be written", null, false, false);
+        }
+    }
+
+    /** Any Java string as well-formed UTF-16: a lone surrogate becomes U+FFFD instead of failing the write. */
+    static String wellFormed(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(s.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(s.length()).append(s, 0, i);
+                }
+                out.append('\uFFFD');
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
     public void record(String event, String user, String address) {
         record(event, user, address, null, null);
     }
@@ -75,13 +119,14 @@ public final class AuditLog {
                 line.put("callingStationId", nas.callingStationId());
             }
         }
+        line.replaceAll((k, v) -> v == null ? null : wellFormed(v));
         try {
-            Files.writeString(file, json.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
+            Files.write(file, (json.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8),
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
-            // the event itself must not be lost silently: it goes to the service log instead
-            log.error("audit file not writable ({}); event {} user {} address {}", e.getClass().getSimpleName(),
-                    event, user, address);
+            // an event that cannot be recorded must not pass silently: the request fails closed instead
+            log.error("audit file {} not writable ({}); refusing event {}", file, e.getClass().getSimpleName(), event);
+            throw new Unavailable();
         }
     }
 }

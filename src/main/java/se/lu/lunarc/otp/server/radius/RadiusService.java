@@ -147,6 +147,7 @@ public final class RadiusService implements AutoCloseable {
                     text(request.getAttribute(CallingStationId.class).map(a -> a.getData().getValue()).orElse(null)));
             RadiusAuthenticator.Answer answer;
             try {
+                audit.requireWritable();
                 answer = authenticator.authenticate(client,
                         new RadiusAuthenticator.Request(username, password, state, from.getHostAddress(), nas));
             } catch (Exception e) {
@@ -198,8 +199,12 @@ public final class RadiusService implements AutoCloseable {
         dropped.incrementAndGet();
         String where = client != null ? client.name() : from != null ? from.getHostAddress() : "?";
         if (recentlyAudited.asMap().putIfAbsent(where + "/" + reason, Boolean.TRUE) == null) {
-            audit.recordRadius("radius_dropped", null, from != null ? from.getHostAddress() : null,
-                    new AuditLog.Nas(client != null ? client.name() : null, null, null), reason);
+            try {
+                audit.recordRadius("radius_dropped", null, from != null ? from.getHostAddress() : null,
+                        new AuditLog.Nas(client != null ? client.name() : null, null, null), reason);
+            } catch (AuditLog.Unavailable logged) {
+                // dropped anyway; the service log has it
+            }
         }
     }
 

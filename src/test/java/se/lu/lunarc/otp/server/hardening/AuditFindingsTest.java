@@ -141,6 +141,31 @@ class AuditFindingsTest {
     }
 
     @Test
+    void finding7_anyStringIsAuditedAndAnUnwritableAuditRefusesTheRequest() throws Exception {
+        se.lu.lunarc.otp.server.audit.AuditLog log = server.backend().audit();
+        log.record("test_event", "lone\ud800surrogate", "127.0.0.1", null, "tab\tnewline\nquote\"");
+        List<String> lines = java.nio.file.Files.readAllLines(log.file());
+        JsonNode last = JSON.readTree(lines.get(lines.size() - 1));
+        assertThat(last.get("user").asText()).isEqualTo("lone\uFFFDsurrogate");
+        assertThat(last.get("detail").asText()).isEqualTo("tab\tnewline\nquote\"");
+
+        // the audit file becomes unwritable (a folder in its place: root may write any file)
+        Path moved = dir.resolve("audit.moved");
+        java.nio.file.Files.move(log.file(), moved);
+        java.nio.file.Files.createDirectory(log.file());
+        var c = server.client();
+        se.lu.lunarc.otp.client.ApiException refused = catchApi(() -> c.login("alice", "alice-pw".toCharArray(),
+                se.lu.lunarc.otp.client.HumanCheckSolver.solve(c.humanCheck())));
+        assertThat(refused.code()).isEqualTo("service_unavailable");
+        assertThat(refused.retryAfterSeconds()).isEqualTo(60L);
+        assertThat(java.nio.file.Files.exists(server.config.sms().file())
+                ? java.nio.file.Files.readString(server.config.sms().file()) : "").isEmpty();
+        java.nio.file.Files.delete(log.file());
+        java.nio.file.Files.move(moved, log.file());
+        assertThat(server.signedIn("alice").me().username()).isEqualTo("alice");
+    }
+
+    @Test
     void finding8_malformedRequestsAndWrongMethodsGetProblemJson() throws Exception {
         String end = "Host: x\r\nConnection: close\r\n\r\n";
         assertProblem(RawHttp.send(port, "GET /api/v1/%00 HTTP/1.1\r\n" + end), 400, "bad_request");
