@@ -24,10 +24,13 @@ final class ApiRoutes {
 
     private final Backend b;
     private final ObjectMapper json;
+    private final List<AddressBlock> trustedProxies;
 
     ApiRoutes(Backend backend, ObjectMapper json) {
         this.b = backend;
         this.json = json;
+        this.trustedProxies = backend.config.trustedProxies().stream()
+                .map(p -> AddressBlock.parse(p, "trustedProxies")).toList();
     }
 
     // bodies that carry secrets: the password as char[] so it can be wiped after checking
@@ -116,14 +119,38 @@ final class ApiRoutes {
         return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
     }
 
+    /**
+     * The client's address. Behind proxies listed in {@code trustedProxies} it comes from X-Forwarded-For, read
+     * right to left: each trusted proxy vouches only for the hop before it, so the first address that is not a
+     * trusted proxy is the client, and whatever the client itself wrote further left is ignored.
+     */
     private String address(Context ctx) {
-        if (b.config.trustForwardedFor()) {
-            String forwarded = ctx.header("X-Forwarded-For");
-            if (forwarded != null && !forwarded.isBlank()) {
-                return forwarded.split(",")[0].trim();
+        String remote = ctx.req().getRemoteAddr();
+        if (trustedProxies.isEmpty() || !isTrustedProxy(AddressBlock.literal(remote))) {
+            return remote;
+        }
+        List<String> hops = new java.util.ArrayList<>();
+        for (String header : java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For"))) {
+            for (String hop : header.split(",")) {
+                hops.add(hop.trim());
             }
         }
-        return ctx.req().getRemoteAddr();
+        String client = remote;
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            java.net.InetAddress hop = AddressBlock.literal(hops.get(i));
+            if (hop == null) {
+                break; // not an address: nothing left of it can be trusted
+            }
+            client = hop.getHostAddress();
+            if (!isTrustedProxy(hop)) {
+                break;
+            }
+        }
+        return client;
+    }
+
+    private boolean isTrustedProxy(java.net.InetAddress a) {
+        return a != null && trustedProxies.stream().anyMatch(p -> p.contains(a));
     }
 
     private <T> T body(Context ctx, Class<T> type) {

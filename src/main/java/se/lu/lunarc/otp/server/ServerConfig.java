@@ -26,7 +26,7 @@ public record ServerConfig(
         Limits limits,
         Tokens tokens,
         int sessionIdleMinutes,
-        boolean trustForwardedFor,
+        List<String> trustedProxies,
         Radius radius) {
 
     public ServerConfig {
@@ -38,6 +38,8 @@ public record ServerConfig(
         limits = limits == null ? Limits.DEFAULTS : limits;
         tokens = tokens == null ? new Tokens(0, 0, 0) : tokens;
         sessionIdleMinutes = sessionIdleMinutes <= 0 ? 15 : sessionIdleMinutes;
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        trustedProxies.forEach(p -> AddressBlock.parse(p, "trustedProxies"));
     }
 
     public record Tls(Path keystore, String password, String type) {
@@ -193,17 +195,22 @@ public record ServerConfig(
 
     public ServerConfig withListen(String newListen) {
         return new ServerConfig(newListen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, trustForwardedFor, radius);
+                tokens, sessionIdleMinutes, trustedProxies, radius);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, newLimits,
-                tokens, sessionIdleMinutes, trustForwardedFor, radius);
+                tokens, sessionIdleMinutes, trustedProxies, radius);
+    }
+
+    public ServerConfig withTrustedProxies(List<String> proxies) {
+        return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
+                tokens, sessionIdleMinutes, proxies, radius);
     }
 
     public ServerConfig withRadius(Radius newRadius) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, trustForwardedFor, newRadius);
+                tokens, sessionIdleMinutes, trustedProxies, newRadius);
     }
 
     public static ServerConfig load(Path file) throws IOException {
@@ -221,7 +228,7 @@ public record ServerConfig(
                 new Users(users.file() == null ? null : base.resolve(users.file())),
                 new Sms(sms.type(), sms.file() == null ? null : base.resolve(sms.file()), sms.http(), sms.template()),
                 serviceKeyFile == null ? null : base.resolve(serviceKeyFile), limits, tokens, sessionIdleMinutes,
-                trustForwardedFor, radius == null ? null : radius.resolvedAgainst(base));
+                trustedProxies, radius == null ? null : radius.resolvedAgainst(base));
     }
 
     @Override

@@ -77,10 +77,23 @@ public final class TestServer implements AutoCloseable {
         return start(dir, null, users);
     }
 
+    /** The usual users (alice), on a configuration {@code adjust} changes. */
+    public static TestServer start(Path dir, java.util.function.UnaryOperator<ServerConfig> adjust) throws Exception {
+        List<User> users = new ArrayList<>();
+        users.add(user("alice", "+46701740601"));
+        return start(dir, null, users, adjust);
+    }
+
     private static TestServer start(Path dir, ServerConfig.Limits limits, List<User> users) throws Exception {
+        return start(dir, limits, users, c -> c);
+    }
+
+    private static TestServer start(Path dir, ServerConfig.Limits limits, List<User> users,
+                                    java.util.function.UnaryOperator<ServerConfig> adjust) throws Exception {
         ServerConfig config = new ServerConfig("127.0.0.1:0", false, null, dir, "LUNARC", null,
                 new ServerConfig.Sms("file", dir.resolve("sms-outbox.jsonl"), null, null), null, limits, null, 0,
-                false, null);
+                null, null);
+        config = adjust.apply(config);
         TestServer t = new TestServer(dir, new MutableClock(Instant.parse("2026-11-28T10:00:00Z")), config, users);
         t.startServer();
         return t;

@@ -1,10 +1,10 @@
 package se.lu.lunarc.otp.server.radius;
 
+import se.lu.lunarc.otp.server.AddressBlock;
 import se.lu.lunarc.otp.server.ServerConfig;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -19,21 +19,7 @@ final class RadiusClients {
     /** RFC 2865 §3 asks for at least 16 octets; shorter secrets fall to an offline guess of one captured packet. */
     static final int MIN_SECRET_BYTES = 16;
 
-    record Client(String name, String mode, boolean requireMessageAuthenticator, byte[] network, int prefixBits,
-                  byte[] secret) {
-        boolean contains(InetAddress address) {
-            byte[] a = address.getAddress();
-            if (a.length != network.length) {
-                return false;
-            }
-            for (int bit = 0; bit < prefixBits; bit++) {
-                int mask = 0x80 >>> (bit % 8);
-                if ((a[bit / 8] & mask) != (network[bit / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
-        }
+    record Client(String name, String mode, boolean requireMessageAuthenticator, AddressBlock block, byte[] secret) {
 
         @Override
         public String toString() {
@@ -51,21 +37,8 @@ final class RadiusClients {
         List<Client> clients = new ArrayList<>();
         for (ServerConfig.RadiusClient c : configured) {
             byte[] secret = readSecret(c);
-            String[] parts = c.address().trim().split("/", 2);
-            InetAddress network;
-            try {
-                network = InetAddress.getByName(parts[0]);
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("radius client " + c.name() + ": address " + c.address()
-                        + " is not an IP address or CIDR block");
-            }
-            int maxBits = network.getAddress().length * 8;
-            int bits = parts.length == 2 ? Integer.parseInt(parts[1]) : maxBits;
-            if (bits < 0 || bits > maxBits) {
-                throw new IllegalArgumentException("radius client " + c.name() + ": bad prefix length in " + c.address());
-            }
-            clients.add(new Client(c.name(), c.mode(), c.requireMessageAuthenticator(), network.getAddress(), bits,
-                    secret));
+            AddressBlock block = AddressBlock.parse(c.address(), "radius client " + c.name());
+            clients.add(new Client(c.name(), c.mode(), c.requireMessageAuthenticator(), block, secret));
         }
         return new RadiusClients(List.copyOf(clients));
     }
@@ -94,7 +67,7 @@ final class RadiusClients {
     Client find(InetAddress address) {
         Client best = null;
         for (Client c : clients) {
-            if (c.contains(address) && (best == null || c.prefixBits() > best.prefixBits())) {
+            if (c.block().contains(address) && (best == null || c.block().prefixBits() > best.block().prefixBits())) {
                 best = c;
             }
         }
