@@ -11,13 +11,13 @@ import se.lu.lunarc.otp.api.Problem;
 import se.lu.lunarc.otp.api.SessionStarted;
 import se.lu.lunarc.otp.api.SmsInfo;
 import se.lu.lunarc.otp.api.Usernames;
-import se.lu.lunarc.otp.otp.Totp;
 import se.lu.lunarc.otp.server.audit.AuditLog;
 import se.lu.lunarc.otp.server.sms.SmsGateway;
 import se.lu.lunarc.otp.server.users.User;
 import se.lu.lunarc.otp.server.users.UserDirectory;
 
 import java.io.IOException;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +46,7 @@ public final class LoginService {
     private final RateLimiter perUser;
     private final RateLimiter perAddress;
     private final RateLimiter codesPerAddress;
+    private final RateLimiter codeFailuresPerUser;
     private final Cache<String, PendingLogin> pending;
 
     public LoginService(ServerConfig config, UserDirectory users, SmsGateway sms, HumanCheck humanCheck,
@@ -60,6 +61,7 @@ public final class LoginService {
         this.perUser = new RateLimiter(config.limits().loginPerUser(), clock);
         this.perAddress = new RateLimiter(config.limits().loginPerAddress(), clock);
         this.codesPerAddress = new RateLimiter(config.limits().codePerAddress(), clock);
+        this.codeFailuresPerUser = new RateLimiter(config.limits().smsCodeFailuresPerUser(), clock);
         this.pending = Caffeine.newBuilder()
                 .expireAfterWrite(CODE_VALID.multipliedBy(MAX_RESENDS + 2))
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
@@ -69,7 +71,8 @@ public final class LoginService {
     /** A login waiting for its SMS code. Guarded by its own monitor: two tries at once must not both count as one. */
     private static final class PendingLogin {
         final User user;
-        String code;
+        /** SHA-256 of the code sent: the code itself is not kept (ASVS 2.7.5). */
+        byte[] codeHash;
         Instant codeExpires;
         Instant lastSent;
         int triesLeft = TRIES;
@@ -123,8 +126,10 @@ public final class LoginService {
             if (login.triesLeft <= 0) {
                 throw tooManyTries();
             }
-            if (!Totp.constantTimeEquals(login.code, code == null ? "" : code.trim())) {
+            codeFailuresPerUser.requireRoom(login.user.username(), "wrong codes for this account");
+            if (!MessageDigest.isEqual(login.codeHash, Secrets.sha256Bytes(code == null ? "" : code.trim()))) {
                 login.triesLeft--;
+                codeFailuresPerUser.spend(login.user.username());
                 audit.record("login_code_failed", login.user.username(), address, null,
                         "tries_left=" + login.triesLeft);
                 if (login.triesLeft == 0) {
@@ -136,7 +141,7 @@ public final class LoginService {
                         .withAttemptsLeft(login.triesLeft));
             }
             pending.invalidate(loginId);
-            login.code = null;
+            login.codeHash = null;
         }
         String token = sessions.open(login.user.username());
         audit.record("login_ok", login.user.username(), address);
@@ -160,17 +165,18 @@ public final class LoginService {
                         "A new code can be sent in " + wait + " seconds.").withRetryAfter(wait));
             }
             login.resends++;
-            login.triesLeft = TRIES;
+            // a new code does not bring new tries: 5 guesses per sign-in, however many codes were sent
             sendCode(login, address);
             return smsInfo(login);
         }
     }
 
     private void sendCode(PendingLogin login, String address) {
-        login.code = Secrets.digits(CODE_LENGTH);
+        String code = Secrets.digits(CODE_LENGTH);
+        login.codeHash = Secrets.sha256Bytes(code);
         login.lastSent = clock.instant();
         login.codeExpires = login.lastSent.plus(CODE_VALID);
-        String text = smsTemplate.replace("{code}", login.code)
+        String text = smsTemplate.replace("{code}", code)
                 .replace("{minutes}", Long.toString(CODE_VALID.toMinutes()));
         try {
             sms.send(login.user.mobile(), text);
@@ -182,6 +188,7 @@ public final class LoginService {
         }
         audit.record("sms_sent", login.user.username(), address);
     }
+
 
     private SmsInfo smsInfo(PendingLogin login) {
         Instant now = clock.instant();

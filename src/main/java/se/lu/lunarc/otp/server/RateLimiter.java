@@ -42,14 +42,34 @@ public final class RateLimiter {
 
     /** Takes one attempt for {@code key}, or throws {@code rate_limited} with the seconds until the next one. */
     public void take(String key, String what) {
-        Bucket bucket = buckets.get(key, k -> Bucket.builder()
+        ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            throw limited(what, probe.getNanosToWaitForRefill());
+        }
+    }
+
+    /** For limits on failures: throws {@code rate_limited} when {@code key} has none left, takes nothing. */
+    public void requireRoom(String key, String what) {
+        Bucket bucket = bucket(key);
+        if (bucket.getAvailableTokens() < 1) {
+            throw limited(what, bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+        }
+    }
+
+    /** Counts one failure against {@code key}, without refusing anything now. */
+    public void spend(String key) {
+        bucket(key).tryConsume(1);
+    }
+
+    private Bucket bucket(String key) {
+        return buckets.get(key, k -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(attempts).refillIntervally(attempts, window).build())
                 .withCustomTimePrecision(time).build());
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-        if (!probe.isConsumed()) {
-            long wait = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
-            throw new ProblemException(Problem.of(429, ErrorCode.RATE_LIMITED, "Too many attempts",
-                    "Too many " + what + ". Try again in " + wait + " seconds.").withRetryAfter(wait));
-        }
+    }
+
+    private static ProblemException limited(String what, long nanosToWait) {
+        long wait = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanosToWait + 999_999_999L));
+        return new ProblemException(Problem.of(429, ErrorCode.RATE_LIMITED, "Too many attempts",
+                "Too many " + what + ". Try again in " + wait + " seconds.").withRetryAfter(wait));
     }
 }

@@ -36,8 +36,13 @@ public final class Secrets {
 
     /** SHA-256 in hex: how bearer tokens are kept in memory, so a heap dump holds no usable token. */
     public static String sha256(String s) {
+        return HexFormat.of().formatHex(sha256Bytes(s));
+    }
+
+    /** SHA-256 of the UTF-8 bytes: how one-time codes are kept until they are checked (ASVS 2.7.5). */
+    public static byte[] sha256Bytes(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -93,12 +93,21 @@ public record ServerConfig(
 
     public record Limits(Limit loginPerUser, Limit loginPerAddress, Limit humanCheckPerAddress,
                          Limit codePerAddress, Limit tokenCodePerUser, Limit validatePerAddress,
-                         int validateLockoutFailures, long validateLockoutSeconds) {
+                         int validateLockoutFailures, long validateLockoutSeconds, Limit smsCodeFailuresPerUser) {
         // generous per address: a whole ThinLinc node's users share one address
-        static final Limits DEFAULTS = new Limits(new Limit(10, 900), new Limit(200, 900), new Limit(120, 60),
-                new Limit(200, 300), new Limit(20, 600), new Limit(6000, 60), 10, 900);
+        static final Limits DEFAULTS = new Limits(null, null, null, null, null, null, 0, 0, null);
+
+        /** Without the SMS failure limit: its default. */
+        public Limits(Limit loginPerUser, Limit loginPerAddress, Limit humanCheckPerAddress, Limit codePerAddress,
+                      Limit tokenCodePerUser, Limit validatePerAddress, int validateLockoutFailures,
+                      long validateLockoutSeconds) {
+            this(loginPerUser, loginPerAddress, humanCheckPerAddress, codePerAddress, tokenCodePerUser,
+                    validatePerAddress, validateLockoutFailures, validateLockoutSeconds, null);
+        }
 
         public Limits {
+            // wrong SMS codes per account, across sign-ins and resends: ASVS 2.2.1 allows at most 100 an hour
+            smsCodeFailuresPerUser = smsCodeFailuresPerUser == null ? new Limit(30, 3600) : smsCodeFailuresPerUser;
             loginPerUser = loginPerUser == null ? new Limit(10, 900) : loginPerUser;
             loginPerAddress = loginPerAddress == null ? new Limit(200, 900) : loginPerAddress;
             humanCheckPerAddress = humanCheckPerAddress == null ? new Limit(120, 60) : humanCheckPerAddress;

@@ -9,7 +9,6 @@ import se.lu.lunarc.otp.server.sms.SmsGateway;
 import se.lu.lunarc.otp.server.users.User;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,7 +83,7 @@ final class SmsFallback {
                 log.error("SMS for {} not sent: {}", user.username(), e.getClass().getSimpleName());
                 return Sent.FAILED;
             }
-            round.codeHash = hash(code);
+            round.codeHash = Secrets.sha256Bytes(code);
             round.lastSent = now;
             round.expires = now.plus(CODE_VALID);
             round.triesLeft = TRIES;
@@ -103,7 +102,7 @@ final class SmsFallback {
                 return Verified.EXPIRED;
             }
             round.triesLeft--;
-            if (MessageDigest.isEqual(round.codeHash, hash(code == null ? "" : code.trim()))) {
+            if (MessageDigest.isEqual(round.codeHash, Secrets.sha256Bytes(code == null ? "" : code.trim()))) {
                 // spent: the next login gets a new code
                 rounds.invalidate(username);
                 return Verified.ACCEPTED;
@@ -112,11 +111,4 @@ final class SmsFallback {
         }
     }
 
-    private static byte[] hash(String code) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

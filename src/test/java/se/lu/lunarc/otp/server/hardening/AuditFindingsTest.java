@@ -97,6 +97,68 @@ class AuditFindingsTest {
     }
 
     @Test
+    void finding4_smsGuessesAreCappedPerAccountAndOnlyAHashIsKept() throws Exception {
+        // a resend brings a new code, not new tries
+        var c = server.client();
+        var started = c.login("alice", "alice-pw".toCharArray(),
+                se.lu.lunarc.otp.client.HumanCheckSolver.solve(c.humanCheck()));
+        String sent = server.lastSmsCode("alice");
+        assertThat(pendingLoginFieldsHold(sent)).as("the SMS code is kept only as a hash").isFalse();
+        String wrong = sent.equals("000000") ? "111111" : "000000";
+        for (int i = 0; i < 2; i++) {
+            catchApi(() -> c.submitCode(started.loginId(), wrong));
+        }
+        server.clock.advance(java.time.Duration.ofSeconds(31));
+        c.resend(started.loginId());
+        String resent = server.lastSmsCode("alice");
+        String wrong2 = resent.equals("000000") ? "111111" : "000000";
+        assertThat(catchApi(() -> c.submitCode(started.loginId(), wrong2)).attemptsLeft()).isEqualTo(2);
+        catchApi(() -> c.submitCode(started.loginId(), wrong2));
+        assertThat(catchApi(() -> c.submitCode(started.loginId(), wrong2)).code()).isEqualTo("too_many_attempts");
+
+        // across sign-ins: 30 wrong codes an hour per account, then none is even checked
+        for (int signIn = 0; signIn < 5; signIn++) {
+            var s = c.login("alice", "alice-pw".toCharArray(),
+                    se.lu.lunarc.otp.client.HumanCheckSolver.solve(c.humanCheck()));
+            String w = server.lastSmsCode("alice").equals("000000") ? "111111" : "000000";
+            for (int i = 0; i < 5; i++) {
+                catchApi(() -> c.submitCode(s.loginId(), w));
+            }
+        }
+        server.clock.advance(java.time.Duration.ofMinutes(16)); // the per-user sign-in limit refills
+        var last = c.login("alice", "alice-pw".toCharArray(),
+                se.lu.lunarc.otp.client.HumanCheckSolver.solve(c.humanCheck()));
+        var refused = catchApi(() -> c.submitCode(last.loginId(), server.lastSmsCode("alice")));
+        assertThat(refused.code()).isEqualTo("rate_limited");
+        assertThat(refused.retryAfterSeconds()).isPositive();
+        server.clock.advance(java.time.Duration.ofHours(1));
+        assertThat(server.signedIn("alice").me().username()).isEqualTo("alice");
+    }
+
+    /** Whether any field of a pending sign-in holds {@code code} in clear. */
+    private boolean pendingLoginFieldsHold(String code) throws Exception {
+        Object logins = field(server.backend(), "logins");
+        var pending = (com.github.benmanes.caffeine.cache.Cache<?, ?>) field(logins, "pending");
+        for (Object login : pending.asMap().values()) {
+            for (var f : login.getClass().getDeclaredFields()) {
+                f.setAccessible(true);
+                Object v = f.get(login);
+                if (code.equals(v) || (v instanceof char[] chars && code.equals(new String(chars)))) {
+                    return true;
+                }
+            }
+        }
+        assertThat(pending.asMap()).isNotEmpty();
+        return false;
+    }
+
+    private static Object field(Object owner, String name) throws Exception {
+        var f = owner.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(owner);
+    }
+
+    @Test
     void finding6_usernamesAreBoundedBeforeAnythingIsKept() throws Exception {
         long auditBefore = java.nio.file.Files.size(server.backend().audit().file());
         String huge = "u".repeat(60_000);
