@@ -162,9 +162,18 @@ public final class EnrollmentClient implements AutoCloseable {
 
     /** The cluster login's call, with the service key; not used by the wizard. */
     public ValidateResult validate(String serviceKey, String username, String code) throws ApiException {
+        return validate(serviceKey, username, code, null);
+    }
+
+    /** With {@code source}, where the user logs in from (wrong codes slow each source down on its own). */
+    public ValidateResult validate(String serviceKey, String username, String code, String source)
+            throws ApiException {
         return call("POST", "validate", g -> {
             field(g, "username", username);
             field(g, "code", code);
+            if (source != null) {
+                field(g, "source", source);
+            }
         }, ValidateResult.class, serviceKey);
     }
 

@@ -40,7 +40,7 @@ final class ApiRoutes {
 
     record ResyncBody(String code1, String code2) {}
 
-    record ValidateBody(String username, String code) {}
+    record ValidateBody(String username, String code, String source) {}
 
     List<ApiRoute> all() {
         return List.of(
@@ -106,7 +106,7 @@ final class ApiRoutes {
                 new ApiRoute(POST, BASE + "/validate", ctx -> {
                     b.validate.requireServiceKey(ctx.header("X-Service-Key"), address(ctx));
                     ValidateBody body = body(ctx, ValidateBody.class);
-                    ctx.json(b.validate.validate(body.username(), body.code(), address(ctx)));
+                    ctx.json(b.validate.validate(body.username(), body.code(), body.source(), address(ctx)));
                 }));
     }
 

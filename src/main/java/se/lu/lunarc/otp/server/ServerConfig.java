@@ -93,28 +93,33 @@ public record ServerConfig(
 
     public record Limits(Limit loginPerUser, Limit loginPerAddress, Limit humanCheckPerAddress,
                          Limit codePerAddress, Limit tokenCodePerUser, Limit validatePerAddress,
-                         int validateLockoutFailures, long validateLockoutSeconds, Limit smsCodeFailuresPerUser) {
+                         int validateLockoutFailures, long validateLockoutSeconds, Limit smsCodeFailuresPerUser,
+                         Limit codeFailuresFromNewSources) {
         // generous per address: a whole ThinLinc node's users share one address
-        static final Limits DEFAULTS = new Limits(null, null, null, null, null, null, 0, 0, null);
+        static final Limits DEFAULTS = new Limits(null, null, null, null, null, null, 0, 0, null, null);
 
         /** Without the SMS failure limit: its default. */
         public Limits(Limit loginPerUser, Limit loginPerAddress, Limit humanCheckPerAddress, Limit codePerAddress,
                       Limit tokenCodePerUser, Limit validatePerAddress, int validateLockoutFailures,
                       long validateLockoutSeconds) {
             this(loginPerUser, loginPerAddress, humanCheckPerAddress, codePerAddress, tokenCodePerUser,
-                    validatePerAddress, validateLockoutFailures, validateLockoutSeconds, null);
+                    validatePerAddress, validateLockoutFailures, validateLockoutSeconds, null, null);
         }
 
         public Limits {
             // wrong SMS codes per account, across sign-ins and resends: ASVS 2.2.1 allows at most 100 an hour
             smsCodeFailuresPerUser = smsCodeFailuresPerUser == null ? new Limit(30, 3600) : smsCodeFailuresPerUser;
+            // wrong login codes per account from sources where the user never succeeded (ASVS 2.2.1: ≤ 100/h)
+            codeFailuresFromNewSources = codeFailuresFromNewSources == null ? new Limit(100, 3600)
+                    : codeFailuresFromNewSources;
             loginPerUser = loginPerUser == null ? new Limit(10, 900) : loginPerUser;
             loginPerAddress = loginPerAddress == null ? new Limit(200, 900) : loginPerAddress;
             humanCheckPerAddress = humanCheckPerAddress == null ? new Limit(120, 60) : humanCheckPerAddress;
             codePerAddress = codePerAddress == null ? new Limit(200, 300) : codePerAddress;
             tokenCodePerUser = tokenCodePerUser == null ? new Limit(20, 600) : tokenCodePerUser;
             validatePerAddress = validatePerAddress == null ? new Limit(6000, 60) : validatePerAddress;
-            validateLockoutFailures = validateLockoutFailures <= 0 ? 10 : validateLockoutFailures;
+            // free wrong codes per user and source before the waits begin; the longest wait
+            validateLockoutFailures = validateLockoutFailures <= 0 ? 5 : validateLockoutFailures;
             validateLockoutSeconds = validateLockoutSeconds <= 0 ? 900 : validateLockoutSeconds;
         }
     }

@@ -238,6 +238,21 @@ public final class TokenService {
         }
     }
 
+    /** Whether {@code code} is this token's code for a step within the window that was already accepted. */
+    boolean wasUsed(TokenRecord t, String code, long nowStep, int window) {
+        byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
+        try {
+            long centre = nowStep + t.driftSteps();
+            boolean used = false;
+            for (long s = centre - window; s <= centre + window; s++) {
+                used |= s <= t.lastStep() && TOTP.matches(secret, s, code);
+            }
+            return used;
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
     private TokenRecord require(Connection c, String username, String id) throws SQLException {
         return store.find(c, username, id).orElseThrow(() -> new ProblemException(404, ErrorCode.TOKEN_NOT_FOUND,
                 "No such token", "This token does not exist (it may have been removed). Reload the list."));

@@ -18,9 +18,16 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What the cluster's login (a PAM or RADIUS bridge) asks: is this the user's current code? Accepts a code of an
- * active token within ±1 step of the token's learned time, never the same step twice; locks a user out after a
- * run of failures.
+ * What the cluster's login (RADIUS, or a bridge calling {@code /validate}) asks: is this the user's current code?
+ * Accepts a code of an active token within ±1 step of the token's learned time, never the same step twice.
+ *
+ * <p>Wrong codes slow down the place they come from instead of locking the account: each user and source (the
+ * station the user logs in from) has its own count, reset only by a success there. After
+ * {@code validateLockoutFailures} free tries a source waits 1, 2, 4 … seconds, up to
+ * {@code validateLockoutSeconds}, before its next code is even checked. Sources where the user has succeeded
+ * before keep only that; new sources together also share a cap per user (an hour's worth of
+ * {@code codeFailuresFromNewSources}), so guessing from many places stays bounded while the owner, at a
+ * station already known, still gets in.
  */
 public final class ValidateService {
     private static final Totp TOTP = Totp.STANDARD;
@@ -31,9 +38,10 @@ public final class ValidateService {
     private final AuditLog audit;
     private final Clock clock;
     private final byte[] serviceKey;
-    private final int lockoutFailures;
-    private final long lockoutSeconds;
+    private final int freeFailures;
+    private final long longestWaitSeconds;
     private final RateLimiter perAddress;
+    private final RateLimiter newSourceFailures;
 
     public ValidateService(ServerConfig config, String serviceKey, Database db, TokenService tokens, AuditLog audit,
                            Clock clock) {
@@ -42,9 +50,10 @@ public final class ValidateService {
         this.audit = audit;
         this.clock = clock;
         this.serviceKey = serviceKey == null ? null : serviceKey.getBytes(StandardCharsets.UTF_8);
-        this.lockoutFailures = config.limits().validateLockoutFailures();
-        this.lockoutSeconds = config.limits().validateLockoutSeconds();
+        this.freeFailures = config.limits().validateLockoutFailures();
+        this.longestWaitSeconds = config.limits().validateLockoutSeconds();
         this.perAddress = new RateLimiter(config.limits().validatePerAddress(), clock);
+        this.newSourceFailures = new RateLimiter(config.limits().codeFailuresFromNewSources(), clock);
     }
 
     public void requireServiceKey(String presented, String address) {
@@ -58,7 +67,7 @@ public final class ValidateService {
 
     /** The outcome of one code check; the same for HTTP's {@code /validate} and RADIUS. */
     public enum CodeCheck {
-        ACCEPTED, LOCKED, CODE_INVALID, NO_ACTIVE_TOKEN;
+        ACCEPTED, THROTTLED, CODE_INVALID, CODE_REPLAYED, NO_ACTIVE_TOKEN;
 
         /** How the audit log and {@code /validate} name a refusal. */
         public String reason() {
@@ -66,13 +75,18 @@ public final class ValidateService {
         }
     }
 
-    public ValidateResult validate(String username, String code, String address) throws SQLException {
+    /**
+     * {@code source} is where the user logs in from, as the caller saw it; null means the caller itself
+     * ({@code address}).
+     */
+    public ValidateResult validate(String username, String code, String source, String address) throws SQLException {
         if (!Usernames.isValid(username)) {
             // no such account can exist: nothing stored, counted or audited for it
             return new ValidateResult(ValidateResult.REJECT, CodeCheck.NO_ACTIVE_TOKEN.reason());
         }
         perAddress.take(address, "validation requests");
-        CodeCheck check = check(username, code);
+        String from = source == null || source.isBlank() ? address : source.strip();
+        CodeCheck check = check(username, code, from.length() > 253 ? from.substring(0, 253) : from);
         ValidateResult result = check == CodeCheck.ACCEPTED ? new ValidateResult(ValidateResult.ACCEPT, null)
                 : new ValidateResult(ValidateResult.REJECT, check.reason());
         audit.record(result.accepted() ? "validate_accept" : "validate_reject", username, address, null,
@@ -81,38 +95,67 @@ public final class ValidateService {
     }
 
     /**
-     * Is {@code code} the current code of one of the user's active tokens? Within ±1 step of the token's learned
-     * time, never a step accepted before (over HTTP or RADIUS), records the use; counts failures towards the
-     * lock-out. Callers apply their own rate limits and audit the outcome.
+     * Is {@code code} the current code of one of the user's active tokens, asked from {@code source}? Records the
+     * use, or the failure against that source; a code already used is {@code CODE_REPLAYED} (and audited as
+     * such). Callers apply their own rate limits and audit the outcome.
      */
-    public CodeCheck check(String username, String code) throws SQLException {
+    public CodeCheck check(String username, String code, String source) throws SQLException {
         Instant now = clock.instant();
+        long nowSecond = now.getEpochSecond();
         String user = username == null ? "" : username;
-        return db.inTransaction(c -> {
+        CodeCheck result = db.inTransaction(c -> {
             List<TokenRecord> usable = store.listFor(c, user).stream().filter(t -> isUsable(t, now)).toList();
             if (usable.isEmpty()) {
                 // nothing to guess: no failure row for a user without a token (or for a made-up name)
                 return CodeCheck.NO_ACTIVE_TOKEN;
             }
-            long[] failures = store.validateFailures(c, user);
-            if (failures[1] > now.getEpochSecond()) {
-                return CodeCheck.LOCKED;
+            TokenStore.SourceState state = store.sourceState(c, user, source);
+            if (nowSecond < state.nextTryEpochSecond()) {
+                return CodeCheck.THROTTLED;
             }
+            if (!state.knownGood() && !hasRoom(newSourceFailures, user)) {
+                return CodeCheck.THROTTLED;
+            }
+            boolean replayed = false;
             if (TOTP.isWellFormed(code)) {
                 for (TokenRecord t : usable) {
                     Long step = tokens.matchStep(t, code, TOTP.step(now), 1);
                     if (step != null) {
                         store.update(c, t.usedAt(now, step));
-                        store.setValidateFailures(c, user, 0, 0);
+                        store.saveSourceState(c, user, source, new TokenStore.SourceState(0, 0, nowSecond));
                         return CodeCheck.ACCEPTED;
                     }
+                    replayed |= tokens.wasUsed(t, code, TOTP.step(now), 1);
                 }
             }
-            long count = failures[0] + 1;
-            store.setValidateFailures(c, user, count,
-                    count >= lockoutFailures ? now.getEpochSecond() + lockoutSeconds : 0);
-            return CodeCheck.CODE_INVALID;
+            long failures = state.failures() + 1;
+            store.saveSourceState(c, user, source, new TokenStore.SourceState(failures,
+                    nowSecond + waitSeconds(failures), state.lastSuccessEpochSecond()));
+            if (!state.knownGood()) {
+                newSourceFailures.spend(user);
+            }
+            return replayed ? CodeCheck.CODE_REPLAYED : CodeCheck.CODE_INVALID;
         });
+        if (result == CodeCheck.CODE_REPLAYED) {
+            // someone else may have seen the code (ASVS 2.8.5): recorded on its own
+            audit.record("code_replayed", user, source, null, null);
+        }
+        return result;
+    }
+
+    /** No wait after the first free failures, then 1, 2, 4 … seconds, up to the longest wait. */
+    long waitSeconds(long failures) {
+        long over = failures - freeFailures;
+        return over <= 0 ? 0 : Math.min(longestWaitSeconds, 1L << Math.min(over - 1, 30));
+    }
+
+    private static boolean hasRoom(RateLimiter limiter, String key) {
+        try {
+            limiter.requireRoom(key, "code attempts");
+            return true;
+        } catch (ProblemException none) {
+            return false;
+        }
     }
 
     /** Whether the user has a token that can log in now (active, not expired). */
@@ -121,10 +164,10 @@ public final class ValidateService {
         return db.inTransaction(c -> store.listFor(c, username).stream().anyMatch(t -> isUsable(t, now)));
     }
 
-    /** Whether the user's code checks are locked after a run of failures. */
-    public boolean isLocked(String username) throws SQLException {
+    /** Whether codes from {@code source} must wait before they are checked. */
+    public boolean isThrottled(String username, String source) throws SQLException {
         long now = clock.instant().getEpochSecond();
-        return db.inTransaction(c -> store.validateFailures(c, username)[1] > now);
+        return db.inTransaction(c -> store.sourceState(c, username, source).nextTryEpochSecond() > now);
     }
 
     private static boolean isUsable(TokenRecord t, Instant now) {

@@ -41,7 +41,9 @@ class ServerConfigTest {
         assertThat(c.sessionIdleMinutes()).isEqualTo(15);
         assertThat(c.tokens().maxPerUser()).isEqualTo(5);
         assertThat(c.tokens().activateWithinSeconds()).isEqualTo(600);
-        assertThat(c.limits().validateLockoutFailures()).isEqualTo(10);
+        assertThat(c.limits().validateLockoutFailures()).isEqualTo(5);
+        assertThat(c.limits().codeFailuresFromNewSources().attempts()).isEqualTo(100);
+        assertThat(c.limits().smsCodeFailuresPerUser().attempts()).isEqualTo(30);
         assertThat(c.radius()).as("RADIUS is off unless configured").isNull();
     }
 }

@@ -114,8 +114,8 @@ final class RadiusAuthenticator {
         if (!codes.hasActiveToken(r.username())) {
             return withoutToken(client, r, found);
         }
-        if (codes.isLocked(r.username())) {
-            return reject(r, "locked", messages.text("radius.locked"));
+        if (codes.isThrottled(r.username(), station(r))) {
+            return reject(r, "throttled", messages.text("radius.throttled"));
         }
         return challenge(client, r, Expect.TOTP, messages.prompt("radius.prompt"), false, null, "totp");
     }
@@ -131,8 +131,8 @@ final class RadiusAuthenticator {
         if (r.password().length > 0) {
             return checkCode(r, passwordText(r));
         }
-        if (codes.isLocked(r.username())) {
-            return reject(r, "locked", messages.text("radius.locked"));
+        if (codes.isThrottled(r.username(), station(r))) {
+            return reject(r, "throttled", messages.text("radius.throttled"));
         }
         return challenge(client, r, Expect.TOTP, messages.prompt("radius.prompt"), false, null, "totp");
     }
@@ -183,12 +183,12 @@ final class RadiusAuthenticator {
         if (!take(perUser, r.username())) {
             return reject(r, "rate_limited_user", messages.text("radius.rateLimited"));
         }
-        CodeCheck check = codes.check(r.username(), code);
+        CodeCheck check = codes.check(r.username(), code, station(r));
         if (check == CodeCheck.ACCEPTED) {
             audit.recordRadius("radius_accept", r.username(), r.address(), r.nas(), "totp");
             return new Accept();
         }
-        return reject(r, check.reason(), check == CodeCheck.LOCKED ? messages.text("radius.locked")
+        return reject(r, check.reason(), check == CodeCheck.THROTTLED ? messages.text("radius.throttled")
                 : messages.text("radius.codeInvalid"));
     }
 
@@ -234,10 +234,14 @@ final class RadiusAuthenticator {
         return new Challenge(state, message, echo);
     }
 
+    /** Where the user logs in from: the Calling-Station-Id, or else the NAS. */
+    private static String station(Request r) {
+        return r.nas().callingStationId() == null ? "nas:" + r.nas().name() : r.nas().callingStationId();
+    }
+
     /** The user, empty for a wrong password or unknown user, null when this user and station may not try now. */
     private Optional<User> checkPassword(Request r, byte[] passwordBytes) {
-        String station = r.nas().callingStationId() == null ? r.nas().name() : r.nas().callingStationId();
-        if (!take(passwordPerStation, r.username() + "\n" + station)) {
+        if (!take(passwordPerStation, r.username() + "\n" + station(r))) {
             return null;
         }
         char[] password = utf8(passwordBytes);

@@ -40,6 +40,19 @@ public final class Database implements AutoCloseable {
               failures INTEGER NOT NULL,
               locked_until INTEGER
             );
+            """,
+            // code failures per user *and source* (the station the user logs in from), so that guesses from one
+            // place slow that place down and never lock the owner out elsewhere; reset only by a success there
+            """
+            DROP TABLE validate_failures;
+            CREATE TABLE code_failures (
+              username TEXT NOT NULL,
+              source TEXT NOT NULL,
+              failures INTEGER NOT NULL DEFAULT 0,
+              next_try INTEGER NOT NULL DEFAULT 0,
+              last_success INTEGER,
+              PRIMARY KEY (username, source)
+            );
             """);
 
     private final Connection connection;

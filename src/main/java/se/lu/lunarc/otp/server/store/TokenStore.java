@@ -65,25 +65,43 @@ public final class TokenStore {
         }
     }
 
-    /** Failures in a row and the lock-out end for the validate endpoint; {@code [0, null]} when none. */
-    public long[] validateFailures(Connection c, String username) throws SQLException {
+    /** Code failures of one user from one source; a source never seen has none. */
+    public record SourceState(long failures, long nextTryEpochSecond, Long lastSuccessEpochSecond) {
+        public static final SourceState NONE = new SourceState(0, 0, null);
+
+        public boolean knownGood() {
+            return lastSuccessEpochSecond != null;
+        }
+    }
+
+    public SourceState sourceState(Connection c, String username, String source) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
-                "SELECT failures, locked_until FROM validate_failures WHERE username = ?")) {
+                "SELECT failures, next_try, last_success FROM code_failures WHERE username = ? AND source = ?")) {
             p.setString(1, username);
+            p.setString(2, source);
             try (ResultSet r = p.executeQuery()) {
-                return r.next() ? new long[] {r.getLong(1), r.getLong(2)} : new long[] {0, 0};
+                if (!r.next()) {
+                    return SourceState.NONE;
+                }
+                long success = r.getLong(3);
+                return new SourceState(r.getLong(1), r.getLong(2), r.wasNull() ? null : success);
             }
         }
     }
 
-    public void setValidateFailures(Connection c, String username, long failures, long lockedUntil)
-            throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO validate_failures (username, failures, locked_until) "
-                + "VALUES (?, ?, ?) ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, "
-                + "locked_until = excluded.locked_until")) {
+    public void saveSourceState(Connection c, String username, String source, SourceState s) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO code_failures (username, source, failures, "
+                + "next_try, last_success) VALUES (?, ?, ?, ?, ?) ON CONFLICT (username, source) DO UPDATE SET "
+                + "failures = excluded.failures, next_try = excluded.next_try, last_success = excluded.last_success")) {
             p.setString(1, username);
-            p.setLong(2, failures);
-            p.setLong(3, lockedUntil);
+            p.setString(2, source);
+            p.setLong(3, s.failures());
+            p.setLong(4, s.nextTryEpochSecond());
+            if (s.lastSuccessEpochSecond() == null) {
+                p.setNull(5, java.sql.Types.INTEGER);
+            } else {
+                p.setLong(5, s.lastSuccessEpochSecond());
+            }
             p.executeUpdate();
         }
     }

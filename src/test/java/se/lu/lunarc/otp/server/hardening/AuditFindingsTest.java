@@ -97,6 +97,62 @@ class AuditFindingsTest {
     }
 
     @Test
+    void finding3_nobodyCanLockTheOwnerOut() throws Exception {
+        var token = server.enrolled("alice", "Phone");
+        var c = server.client();
+        String key = server.serviceKey();
+        // the owner logs in from her usual station once: it becomes a known source
+        assertThat(c.validate(key, "alice", server.codeNow(token), "198.51.100.10").accepted()).isTrue();
+        server.clock.advance(java.time.Duration.ofSeconds(30));
+
+        // an attacker who got past the password guesses from one place: that place slows down, for good
+        String attacker = "203.0.113.66";
+        long previousWait = 0;
+        for (int i = 0; i < 13; i++) {
+            String wrong = server.codeNow(token).equals("000000") ? "111111" : "000000";
+            long wait = 0;
+            String reason;
+            // a guess while the source must wait is not even checked
+            while ((reason = c.validate(key, "alice", wrong, attacker).reason()).equals("throttled")) {
+                server.clock.advance(java.time.Duration.ofSeconds(1));
+                wait++;
+            }
+            assertThat(reason).isEqualTo("code_invalid");
+            // the count is never reset by waiting: each wait is at least as long as the one before
+            assertThat(wait).isGreaterThanOrEqualTo(previousWait);
+            previousWait = wait;
+        }
+        assertThat(previousWait).as("seconds the 13th guess waited, after 12 failures").isGreaterThanOrEqualTo(60);
+        String code = server.codeNow(token);
+        assertThat(c.validate(key, "alice", code, attacker).reason()).isEqualTo("throttled");
+        // the owner, at her station, gets in at once
+        assertThat(c.validate(key, "alice", code, "198.51.100.10").accepted()).isTrue();
+
+        // guesses spread over a hundred new places hit a cap per account that new places share...
+        server.clock.advance(java.time.Duration.ofSeconds(30));
+        for (int i = 0; i < 100; i++) {
+            String wrong = server.codeNow(token).equals("000000") ? "111111" : "000000";
+            c.validate(key, "alice", wrong, "192.0.2." + i);
+        }
+        assertThat(c.validate(key, "alice", server.codeNow(token), "192.0.2.200").reason()).isEqualTo("throttled");
+        // ...and still not the owner's known station
+        assertThat(c.validate(key, "alice", server.codeNow(token), "198.51.100.10").accepted()).isTrue();
+        assertThat(java.nio.file.Files.readString(server.backend().audit().file()))
+                .contains("\"detail\":\"throttled\"");
+    }
+
+    @Test
+    void finding10_aReplayedCodeIsRecordedAsSuch() throws Exception {
+        var token = server.enrolled("alice", "Phone");
+        var c = server.client();
+        String code = server.codeNow(token);
+        assertThat(c.validate(server.serviceKey(), "alice", code).accepted()).isTrue();
+        assertThat(c.validate(server.serviceKey(), "alice", code).reason()).isEqualTo("code_replayed");
+        assertThat(java.nio.file.Files.readString(server.backend().audit().file()))
+                .contains("\"event\":\"code_replayed\"");
+    }
+
+    @Test
     void finding4_smsGuessesAreCappedPerAccountAndOnlyAHashIsKept() throws Exception {
         // a resend brings a new code, not new tries
         var c = server.client();
@@ -182,7 +238,7 @@ class AuditFindingsTest {
 
     private long validateFailureRows() throws Exception {
         try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("lunarc-otp.db"));
-             var rs = db.createStatement().executeQuery("SELECT count(*) FROM validate_failures")) {
+             var rs = db.createStatement().executeQuery("SELECT count(*) FROM code_failures")) {
             return rs.getLong(1);
         }
     }
