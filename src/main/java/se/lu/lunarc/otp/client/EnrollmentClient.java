@@ -160,6 +160,16 @@ public final class EnrollmentClient implements AutoCloseable {
         }
     }
 
+    /** The user's signed-in sessions. */
+    public java.util.List<se.lu.lunarc.otp.api.SessionInfo> sessions() throws ApiException {
+        return call("GET", "sessions", null, se.lu.lunarc.otp.api.SessionList.class).sessions();
+    }
+
+    /** Ends one of the user's sessions (another one, or this one). */
+    public void endSession(String id) throws ApiException {
+        call("DELETE", "sessions/" + segment(id), null, Void.class);
+    }
+
     /** The cluster login's call, with the service key; not used by the wizard. */
     public ValidateResult validate(String serviceKey, String username, String code) throws ApiException {
         return validate(serviceKey, username, code, null);

@@ -6,6 +6,7 @@ import se.lu.lunarc.otp.api.ErrorCode;
 import se.lu.lunarc.otp.api.HumanProof;
 import se.lu.lunarc.otp.api.Me;
 import se.lu.lunarc.otp.api.Requests;
+import se.lu.lunarc.otp.api.SessionList;
 import se.lu.lunarc.otp.api.TokenList;
 import se.lu.lunarc.otp.server.users.User;
 
@@ -68,6 +69,16 @@ final class ApiRoutes {
                     String user = user(ctx);
                     b.sessions.close(bearer(ctx));
                     b.audit.record("logout", user, address(ctx));
+                    ctx.status(204);
+                }),
+                new ApiRoute(GET, BASE + "/sessions", ctx -> ctx.json(new SessionList(b.sessions.list(bearer(ctx))))),
+                new ApiRoute(DELETE, BASE + "/sessions/{id}", ctx -> {
+                    String user = user(ctx);
+                    if (!b.sessions.end(bearer(ctx), ctx.pathParam("id"))) {
+                        throw new ProblemException(404, ErrorCode.NOT_FOUND, "No such session",
+                                "This session does not exist (it may have ended already). Reload the list.");
+                    }
+                    b.audit.record("session_ended", user, address(ctx));
                     ctx.status(204);
                 }),
                 new ApiRoute(GET, BASE + "/me", ctx -> {

@@ -41,7 +41,8 @@ public final class Backend implements AutoCloseable {
         SecretCipher cipher = SecretCipher.fromKeyFile(data.resolve("secret.key"));
         this.audit = new AuditLog(data.resolve("audit.jsonl"), clock);
         this.humanCheck = new HumanCheck(clock);
-        this.sessions = new SessionStore(Duration.ofMinutes(config.sessionIdleMinutes()), clock);
+        this.sessions = new SessionStore(Duration.ofMinutes(config.sessionIdleMinutes()),
+                Duration.ofHours(config.sessionMaxHours()), clock);
         this.logins = new LoginService(config, users, sms, humanCheck, sessions, audit, clock);
         this.tokens = new TokenService(config, db, cipher, audit, clock);
         this.validate = new ValidateService(config, serviceKey(config), db, tokens, audit, clock);

@@ -143,7 +143,7 @@ public final class LoginService {
             pending.invalidate(loginId);
             login.codeHash = null;
         }
-        String token = sessions.open(login.user.username());
+        String token = sessions.open(login.user.username(), address);
         audit.record("login_ok", login.user.username(), address);
         return new SessionStarted(token, sessions.idle().toSeconds());
     }

@@ -26,6 +26,7 @@ public record ServerConfig(
         Limits limits,
         Tokens tokens,
         int sessionIdleMinutes,
+        int sessionMaxHours,
         List<String> trustedProxies,
         Radius radius) {
 
@@ -38,6 +39,7 @@ public record ServerConfig(
         limits = limits == null ? Limits.DEFAULTS : limits;
         tokens = tokens == null ? new Tokens(0, 0, 0) : tokens;
         sessionIdleMinutes = sessionIdleMinutes <= 0 ? 15 : sessionIdleMinutes;
+        sessionMaxHours = sessionMaxHours <= 0 ? 8 : sessionMaxHours;
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         trustedProxies.forEach(p -> AddressBlock.parse(p, "trustedProxies"));
     }
@@ -209,22 +211,22 @@ public record ServerConfig(
 
     public ServerConfig withListen(String newListen) {
         return new ServerConfig(newListen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, trustedProxies, radius);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, newLimits,
-                tokens, sessionIdleMinutes, trustedProxies, radius);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius);
     }
 
     public ServerConfig withTrustedProxies(List<String> proxies) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, proxies, radius);
+                tokens, sessionIdleMinutes, sessionMaxHours, proxies, radius);
     }
 
     public ServerConfig withRadius(Radius newRadius) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, trustedProxies, newRadius);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, newRadius);
     }
 
     public static ServerConfig load(Path file) throws IOException {
@@ -242,7 +244,7 @@ public record ServerConfig(
                 new Users(users.file() == null ? null : base.resolve(users.file())),
                 new Sms(sms.type(), sms.file() == null ? null : base.resolve(sms.file()), sms.http(), sms.template()),
                 serviceKeyFile == null ? null : base.resolve(serviceKeyFile), limits, tokens, sessionIdleMinutes,
-                trustedProxies, radius == null ? null : radius.resolvedAgainst(base));
+                sessionMaxHours, trustedProxies, radius == null ? null : radius.resolvedAgainst(base));
     }
 
     @Override

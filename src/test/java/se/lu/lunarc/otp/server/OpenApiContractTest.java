@@ -92,7 +92,9 @@ class OpenApiContractTest {
                 Map.entry("ValidateResult", ValidateResult.class), Map.entry("Problem", Problem.class),
                 Map.entry("LoginRequest", ApiRoutes.LoginBody.class), Map.entry("CodeRequest", ApiRoutes.CodeBody.class),
                 Map.entry("ResyncRequest", ApiRoutes.ResyncBody.class),
-                Map.entry("ValidateRequest", ApiRoutes.ValidateBody.class));
+                Map.entry("ValidateRequest", ApiRoutes.ValidateBody.class),
+                Map.entry("SessionInfo", se.lu.lunarc.otp.api.SessionInfo.class),
+                Map.entry("SessionList", se.lu.lunarc.otp.api.SessionList.class));
         JsonNode schemas = spec().at("/components/schemas");
         for (var e : types.entrySet()) {
             Set<String> specProps = new TreeSet<>();

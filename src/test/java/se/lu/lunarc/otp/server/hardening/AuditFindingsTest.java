@@ -68,7 +68,7 @@ class AuditFindingsTest {
         Path empty = dir.resolve("empty-key");
         java.nio.file.Files.createFile(empty);
         ServerConfig withEmpty = new ServerConfig("127.0.0.1:0", false, null, dir.resolve("other"), null, null,
-                null, empty, null, null, 0, null, null);
+                null, empty, null, null, 0, 0, null, null);
         assertThatThrownBy(() -> new Backend(withEmpty, new FileUserDirectory(List.of(), new PasswordHasher()),
                 (to, text) -> { }, java.time.Clock.systemUTC()))
                 .hasMessageContaining("empty or shorter than 32 characters").hasMessageContaining("empty-key");
@@ -139,6 +139,40 @@ class AuditFindingsTest {
         assertThat(c.validate(key, "alice", server.codeNow(token), "198.51.100.10").accepted()).isTrue();
         assertThat(java.nio.file.Files.readString(server.backend().audit().file()))
                 .contains("\"detail\":\"throttled\"");
+    }
+
+    @Test
+    void finding10_sessionsEndAfterEightHoursHoweverBusyAndCanBeSeenAndEnded() throws Exception {
+        var laptop = server.signedIn("alice");
+        server.clock.advance(java.time.Duration.ofMinutes(5));
+        var desktop = server.signedIn("alice");
+        var others = server.signedIn("alice");
+        var list = desktop.sessions();
+        assertThat(list).hasSize(3);
+        assertThat(list).filteredOn(s -> s.current()).hasSize(1);
+        assertThat(list.get(0).created()).isBefore(list.get(1).created());
+        assertThat(list.get(0).endsBy()).isEqualTo(list.get(0).created().plus(java.time.Duration.ofHours(8)));
+        assertThat(se.lu.lunarc.otp.api.ApiJson.newMapper().writeValueAsString(list)).doesNotContain(sessionToken(laptop));
+
+        // end the laptop's session from the desktop
+        desktop.endSession(list.get(0).id());
+        assertThat(catchApi(laptop::me).code()).isEqualTo("session_expired");
+        assertThat(catchApi(() -> desktop.endSession("no-such-session")).code()).isEqualTo("not_found");
+        assertThat(desktop.sessions()).hasSize(2);
+
+        // kept busy, a session still ends 8 hours after sign-in
+        for (int i = 0; i < 8 * 6 - 1; i++) {
+            server.clock.advance(java.time.Duration.ofMinutes(10));
+            others.me();
+        }
+        server.clock.advance(java.time.Duration.ofMinutes(10));
+        assertThat(catchApi(others::me).code()).isEqualTo("session_expired");
+    }
+
+    private static String sessionToken(se.lu.lunarc.otp.client.EnrollmentClient c) throws Exception {
+        var f = se.lu.lunarc.otp.client.EnrollmentClient.class.getDeclaredField("sessionToken");
+        f.setAccessible(true);
+        return (String) f.get(c);
     }
 
     @Test
