@@ -64,7 +64,7 @@ public final class TokenService {
             Instant now = clock.instant();
             String id = UUID.randomUUID().toString();
             TokenRecord record = new TokenRecord(id, username, name, TokenRecord.PENDING, cipher.encrypt(secret, id),
-                    now, now.plusSeconds(limits.activateWithinSeconds()), null, null, null, -1, 0, 0);
+                    now, now.plusSeconds(limits.activateWithinSeconds()), null, null, null, -1, 0, 0, null);
             db.inTransaction(c -> {
                 if (store.nameTaken(c, username, name, null)) {
                     throw nameTaken(name);
@@ -260,7 +260,7 @@ public final class TokenService {
 
     Token view(TokenRecord t, Instant now) {
         return new Token(t.id(), t.name(), "totp", status(t, now).wire(), t.created(), t.activated(), t.expires(),
-                t.lastUsed());
+                t.lastUsed(), t.replayedAt());
     }
 
     static TokenStatus status(TokenRecord t, Instant now) {

@@ -125,7 +125,10 @@ public final class ValidateService {
                         store.saveSourceState(c, user, source, new TokenStore.SourceState(0, 0, nowSecond));
                         return CodeCheck.ACCEPTED;
                     }
-                    replayed |= tokens.wasUsed(t, code, TOTP.step(now), 1);
+                    if (tokens.wasUsed(t, code, TOTP.step(now), 1)) {
+                        replayed = true;
+                        store.update(c, t.replayedAt(now)); // shown on the Tokens tab at the next sign-in
+                    }
                 }
             }
             long failures = state.failures() + 1;

@@ -247,6 +247,9 @@ public final class TextWizard {
         term.println("  " + t("token.expires") + ": " + (tk.expires() == null ? "—" : fmt.format(tk.expires())));
         term.println("  " + t("token.activated") + ": " + (tk.activated() == null ? "—" : fmt.format(tk.activated())));
         term.println("  " + t("token.lastLogin") + ": " + (tk.lastUsed() == null ? "—" : fmt.format(tk.lastUsed())));
+        if (tk.replayedAt() != null) {
+            term.println("  ! " + t("token.replayed", fmt.format(tk.replayedAt())));
+        }
         String menu = switch (tk.status()) {
             case "active" -> t("text.actionsActive");
             case "disabled" -> t("text.actionsDisabled");

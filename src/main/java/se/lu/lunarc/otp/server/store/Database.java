@@ -53,6 +53,10 @@ public final class Database implements AutoCloseable {
               last_success INTEGER,
               PRIMARY KEY (username, source)
             );
+            """,
+            // when a token's code was last presented twice: the user is told on the Tokens tab (ASVS 2.8.5)
+            """
+            ALTER TABLE tokens ADD COLUMN replayed_at INTEGER;
             """);
 
     private final Connection connection;

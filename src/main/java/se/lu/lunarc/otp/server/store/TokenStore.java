@@ -13,7 +13,7 @@ import java.util.Optional;
 /** SQL for tokens and validate lock-outs. Callers hold the connection inside {@link Database#inTransaction}. */
 public final class TokenStore {
     private static final String COLUMNS = "id, username, name, status, secret, created, activate_before, activated, "
-            + "expires, last_used, last_step, drift_steps, failed_attempts";
+            + "expires, last_used, last_step, drift_steps, failed_attempts, replayed_at";
 
     public List<TokenRecord> listFor(Connection c, String username) throws SQLException {
         return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? ORDER BY created, rowid", username);
@@ -49,7 +49,7 @@ public final class TokenStore {
 
     public void insert(Connection c, TokenRecord t) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO tokens (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bind(p, t);
             p.executeUpdate();
         }
@@ -58,9 +58,9 @@ public final class TokenStore {
     public void update(Connection c, TokenRecord t) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE tokens SET id = ?, username = ?, name = ?, status = ?, "
                 + "secret = ?, created = ?, activate_before = ?, activated = ?, expires = ?, last_used = ?, "
-                + "last_step = ?, drift_steps = ?, failed_attempts = ? WHERE id = ?")) {
+                + "last_step = ?, drift_steps = ?, failed_attempts = ?, replayed_at = ? WHERE id = ?")) {
             bind(p, t);
-            p.setString(14, t.id());
+            p.setString(15, t.id());
             p.executeUpdate();
         }
     }
@@ -124,6 +124,7 @@ public final class TokenStore {
         p.setLong(11, t.lastStep());
         p.setLong(12, t.driftSteps());
         p.setInt(13, t.failedAttempts());
+        setInstant(p, 14, t.replayedAt());
     }
 
     private static void setInstant(PreparedStatement p, int index, Instant value) throws SQLException {
@@ -144,7 +145,8 @@ public final class TokenStore {
                 while (r.next()) {
                     out.add(new TokenRecord(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
                             r.getBytes(5), Instant.ofEpochSecond(r.getLong(6)), instant(r, 7), instant(r, 8),
-                            instant(r, 9), instant(r, 10), r.getLong(11), r.getLong(12), r.getInt(13)));
+                            instant(r, 9), instant(r, 10), r.getLong(11), r.getLong(12), r.getInt(13),
+                            instant(r, 14)));
                 }
             }
             return out;

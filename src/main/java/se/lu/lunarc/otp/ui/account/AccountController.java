@@ -144,7 +144,8 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     @Override
     public void rename(Token t) {
         dialogs().rename(t).ifPresent(name -> act(c -> c.rename(t.id(), name), "tokens.renamed",
-                new Token(t.id(), name.strip(), t.type(), t.status(), t.created(), t.activated(), t.expires(), t.lastUsed())));
+                new Token(t.id(), name.strip(), t.type(), t.status(), t.created(), t.activated(), t.expires(), t.lastUsed(),
+                        t.replayedAt())));
     }
 
     @Override

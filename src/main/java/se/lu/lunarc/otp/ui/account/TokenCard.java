@@ -80,6 +80,15 @@ final class TokenCard extends VBox {
         morePane.setExpanded("pending".equals(t.status()));
         morePane.setAccessibleText(rb.getString("token.more") + ": " + t.name());
         getChildren().addAll(top, morePane);
+        if (t.replayedAt() != null) {
+            // a code presented twice: someone else may have seen it (ASVS 2.8.5)
+            Label replayed = new Label(java.text.MessageFormat.format(rb.getString("token.replayed"),
+                    fmt.format(t.replayedAt())));
+            replayed.setWrapText(true);
+            replayed.getStyleClass().add("token-warning");
+            replayed.setId("replayed-" + t.id());
+            getChildren().add(1, replayed);
+        }
     }
 
     private static void row(GridPane grid, int row, String label, Instant value, DateTimeFormatter fmt,

@@ -184,6 +184,9 @@ class AuditFindingsTest {
         assertThat(c.validate(server.serviceKey(), "alice", code).reason()).isEqualTo("code_replayed");
         assertThat(java.nio.file.Files.readString(server.backend().audit().file()))
                 .contains("\"event\":\"code_replayed\"");
+        // at the next sign-in the token says so
+        var token2 = server.signedIn("alice").tokens().get(0);
+        assertThat(token2.replayedAt()).isEqualTo(server.clock.instant());
     }
 
     @Test
