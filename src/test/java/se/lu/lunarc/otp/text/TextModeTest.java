@@ -97,6 +97,20 @@ class TextModeTest {
     }
 
     @Test
+    void aReplayedCodeIsShownOnTheTokenAtTheNextSignIn() throws Exception {
+        var token = server.enrolled("alice", "Phone");
+        String code = server.codeNow(token);
+        server.client().validate(server.serviceKey(), "alice", code);
+        assertThat(server.client().validate(server.serviceKey(), "alice", code).reason()).isEqualTo("code_replayed");
+        try (TextSession s = new TextSession(settings(), TerminalQr.Style.UNICODE, 100)) {
+            signIn(s);
+            s.type("1");
+            assertThat(s.expect("> ")).contains("! A code from this token was used a second time on",
+                    "revoke this token and contact support");
+        }
+    }
+
+    @Test
     void wholeEnrollmentInTheTerminalWithTheQrDecodedFromTheText() throws Exception {
         try (TextSession s = new TextSession(settings(), TerminalQr.Style.UNICODE, 100)) {
             s.expect("Username: ");
