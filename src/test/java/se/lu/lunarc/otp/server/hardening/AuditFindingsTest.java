@@ -321,6 +321,22 @@ class AuditFindingsTest {
     }
 
     @Test
+    void finding12_supportedJettyAndPatchedLibraries() {
+        assertThat(org.eclipse.jetty.util.Jetty.VERSION).startsWith("12.");
+        assertThat(version(ch.qos.logback.classic.LoggerContext.class)).as("logback (CVE-2025-11226, CVE-2026-1225)")
+                .isGreaterThanOrEqualTo(1_005_025L);
+        assertThat(version(com.fasterxml.jackson.databind.ObjectMapper.class)).isGreaterThanOrEqualTo(2_021_000L);
+    }
+
+    /** The implementation version of the jar holding {@code type} as one number: 1.5.38 → 1005038. */
+    private static long version(Class<?> type) {
+        String v = type.getPackage().getImplementationVersion();
+        assertThat(v).as(type + " has a version").isNotNull();
+        String[] parts = v.split("[.-]");
+        return Long.parseLong(parts[0]) * 1_000_000 + Long.parseLong(parts[1]) * 1_000 + Long.parseLong(parts[2]);
+    }
+
+    @Test
     void finding8_malformedRequestsAndWrongMethodsGetProblemJson() throws Exception {
         String end = "Host: x\r\nConnection: close\r\n\r\n";
         assertProblem(RawHttp.send(port, "GET /api/v1/%00 HTTP/1.1\r\n" + end), 400, "bad_request");
