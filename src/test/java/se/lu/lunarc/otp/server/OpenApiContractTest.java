@@ -94,7 +94,8 @@ class OpenApiContractTest {
                 Map.entry("ResyncRequest", ApiRoutes.ResyncBody.class),
                 Map.entry("ValidateRequest", ApiRoutes.ValidateBody.class),
                 Map.entry("SessionInfo", se.lu.lunarc.otp.api.SessionInfo.class),
-                Map.entry("SessionList", se.lu.lunarc.otp.api.SessionList.class));
+                Map.entry("SessionList", se.lu.lunarc.otp.api.SessionList.class),
+                Map.entry("NameRequest", se.lu.lunarc.otp.api.Requests.Name.class));
         JsonNode schemas = spec().at("/components/schemas");
         for (var e : types.entrySet()) {
             Set<String> specProps = new TreeSet<>();
@@ -102,6 +103,45 @@ class OpenApiContractTest {
             Set<String> javaProps = Arrays.stream(e.getValue().getRecordComponents()).map(RecordComponent::getName)
                     .collect(Collectors.toCollection(TreeSet::new));
             assertThat(javaProps).as(e.getKey()).isEqualTo(specProps);
+            for (RecordComponent c : e.getValue().getRecordComponents()) {
+                JsonNode prop = schemas.get(e.getKey()).get("properties").get(c.getName());
+                assertThat(jsonType(prop, schemas)).as(e.getKey() + "." + c.getName()).isEqualTo(jsonType(c.getType()));
+            }
         }
+    }
+
+    /** The JSON type a schema property allows: its type, or that of its const, enum values or $ref. */
+    private static String jsonType(JsonNode prop, JsonNode schemas) {
+        if (prop.has("$ref")) {
+            String ref = prop.get("$ref").asText();
+            return jsonType(schemas.get(ref.substring(ref.lastIndexOf('/') + 1)), schemas);
+        }
+        if (prop.has("type")) {
+            String t = prop.get("type").asText();
+            return t.equals("string") && "date-time".equals(prop.path("format").asText()) ? "date-time" : t;
+        }
+        JsonNode sample = prop.has("const") ? prop.get("const") : prop.path("enum").path(0);
+        return sample.isTextual() ? "string" : sample.isIntegralNumber() ? "integer" : sample.isBoolean() ? "boolean"
+                : "unknown";
+    }
+
+    /** The JSON type Jackson writes for a Java type (ApiJson writes instants as ISO-8601 strings). */
+    private static String jsonType(Class<?> type) {
+        if (type == String.class || type == char[].class) {
+            return "string";
+        }
+        if (type == java.time.Instant.class) {
+            return "date-time";
+        }
+        if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+            return "integer";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "boolean";
+        }
+        if (java.util.List.class.isAssignableFrom(type)) {
+            return "array";
+        }
+        return type.isRecord() ? "object" : "unknown " + type.getName();
     }
 }
