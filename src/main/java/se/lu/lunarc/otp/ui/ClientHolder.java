@@ -78,6 +78,11 @@ public final class ClientHolder implements AutoCloseable {
         }
     }
 
+    /** The client if it is made already (it may still be starting the demo backend), else null; never blocks. */
+    public EnrollmentClient ifReady() {
+        return client.isDone() && !client.isCompletedExceptionally() ? client.getNow(null) : null;
+    }
+
     /** One message the demo backend "sent". */
     public record DemoSms(Instant sentAt, String to, String text) {}
 

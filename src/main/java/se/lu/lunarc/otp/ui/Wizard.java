@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.ui;
 
+import se.lu.lunarc.otp.client.EnrollmentClient;
+
 import javafx.animation.PauseTransition;
 import javafx.geometry.Insets;
 import javafx.util.Duration;
@@ -60,6 +62,7 @@ public final class Wizard {
         busy.getStyleClass().add("busy");
         busy.setPrefSize(22, 22);
         busy.visibleProperty().bind(state.tasks.busyProperty());
+        logout.setId("logout");
         logout.setOnAction(e -> logOut());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
@@ -131,6 +134,28 @@ public final class Wizard {
         }, ok -> signedOut(), failure -> signedOut());
     }
 
+    /** Closing the window ends the session on the server too: best effort, waiting at most two seconds. */
+    private void logOutBeforeClosing() {
+        EnrollmentClient client = state.client.ifReady();
+        if (client == null || !client.hasSession()) {
+            return;
+        }
+        Thread logout = new Thread(() -> {
+            try {
+                client.logout();
+            } catch (Exception unreachable) {
+                // the session ends by itself when idle
+            }
+        }, "lunarc-otp-logout");
+        logout.setDaemon(true);
+        logout.start();
+        try {
+            logout.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void signedOut() {
         state.signedOut();
         state.flash = new String[] {"info", state.bundle().getString("signin.loggedOut")};
@@ -140,6 +165,7 @@ public final class Wizard {
     private void close() {
         demoStart.stop();
         navigator.close();
+        logOutBeforeClosing();
         if (inbox != null) {
             inbox.stop();
         }

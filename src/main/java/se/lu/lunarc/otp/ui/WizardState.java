@@ -52,14 +52,28 @@ public final class WizardState {
         return "sv".equals(l.getLanguage()) ? Locale.forLanguageTag("sv") : Locale.ENGLISH;
     }
 
+    /** Empties the system clipboard when it still holds {@code secret}: what the user copied since is left. */
+    public static void clearClipboardIfItHolds(String secret) {
+        javafx.scene.input.Clipboard clipboard = javafx.scene.input.Clipboard.getSystemClipboard();
+        if (secret != null && secret.equals(clipboard.getString())) {
+            clipboard.clear();
+        }
+    }
+
     /** How token dates are shown, in the window and the terminal alike: medium date, short time, local zone. */
     public static DateTimeFormatter dateTimeFormat(Locale locale) {
         return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(locale)
                 .withZone(ZoneId.systemDefault());
     }
 
-    /** Forgets everything of the signed-in user but the username; the enrollment's secret goes with it. */
+    /**
+     * Forgets everything of the signed-in user but the username; the enrollment's secret goes with it, from the
+     * clipboard too (logout, session expiry, window close).
+     */
     public void signedOut() {
+        if (enrollment != null) {
+            clearClipboardIfItHolds(enrollment.enrollment().secret());
+        }
         login = null;
         codeSentAt = null;
         me = null;

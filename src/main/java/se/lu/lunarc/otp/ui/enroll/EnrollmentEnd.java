@@ -1,6 +1,5 @@
 package se.lu.lunarc.otp.ui.enroll;
 
-import javafx.scene.input.Clipboard;
 import se.lu.lunarc.otp.ui.WizardState;
 
 /** What ending an enrollment means, however it ends: the secret leaves memory and the clipboard. */
@@ -9,10 +8,7 @@ final class EnrollmentEnd {
 
     static void drop(WizardState state) {
         if (state.enrollment != null) {
-            Clipboard clipboard = Clipboard.getSystemClipboard();
-            if (state.enrollment.enrollment().secret().equals(clipboard.getString())) {
-                clipboard.clear();
-            }
+            WizardState.clearClipboardIfItHolds(state.enrollment.enrollment().secret());
         }
         state.enrollment = null;
         state.activating = null;

@@ -49,8 +49,6 @@ public final class QrController implements ScreenController {
         steps.setText(MessageFormat.format(resources.getString("qr.steps"), state.settings.appName()) + "\n"
                 + resources.getString("qr.stepsThen"));
         qr.setAccessibleText(resources.getString("qr.accessible"));
-        key.setAccessibleText(MessageFormat.format(resources.getString("qr.key.accessible"),
-                String.join(" ", e.secret().split(""))));
         settings.setText(MessageFormat.format(resources.getString("qr.settings"), e.algorithm().replace("SHA1", "SHA-1"),
                 e.digits(), e.period(), e.issuer(), e.account()));
         keyBox.visibleProperty().bind(showKey.selectedProperty());
@@ -65,8 +63,12 @@ public final class QrController implements ScreenController {
     }
 
     private void show() {
+        String secret = state.enrollment.enrollment().secret();
         qr.setContent(state.enrollment.enrollment().otpauthUri());
-        key.setText(grouped(state.enrollment.enrollment().secret()));
+        key.setText(grouped(secret));
+        // spelled out for a screen reader, and covered with the rest
+        key.setAccessibleText(MessageFormat.format(resources.getString("qr.key.accessible"),
+                String.join(" ", secret.split(""))));
         cover(false);
         coverTimer.playFromStart();
     }
@@ -75,6 +77,7 @@ public final class QrController implements ScreenController {
         if (on) {
             qr.clear();
             key.setText("");
+            key.setAccessibleText(null);
             showKey.setSelected(false);
         }
         qr.setVisible(!on);
@@ -105,6 +108,7 @@ public final class QrController implements ScreenController {
         coverTimer.stop();
         qr.clear();
         key.setText("");
+        key.setAccessibleText(null);
     }
 
     @FXML
