@@ -99,6 +99,12 @@ class WizardFlowTest extends WizardRobot {
         assertThat(bannerText()).contains("Pocket Pass activated successfully", "My phone");
         assertThat(wizard.state().enrollment).as("the secret is dropped when the enrollment ends").isNull();
         assertThat(cardStatus()).isEqualTo("Active");
+        // the card shows its dates without opening More, as the web portal does
+        assertThat(lookup(".token-card .token-dates").query().isVisible()).isTrue();
+        assertThat(lookup(".token-card .token-dates .label").queryAllAs(Label.class)).extracting(Label::getText)
+                .contains("Start", "Expires", "Activated", "Last login");
+        assertThat(lookup(".token-card .titled-pane").queryAs(javafx.scene.control.TitledPane.class).isExpanded())
+                .as("actions wait under More").isFalse();
         screenshot("7-activated");
 
         // Edit (rename)

@@ -69,7 +69,8 @@ final class TokenCard extends VBox {
             case "expired" -> buttons.getChildren().add(button(rb, "token.remove", t, actions::revoke));
             default -> { }
         }
-        VBox more = new VBox(8, dates, buttons);
+        // the dates show at once, as on the web portal; the actions stay one click away under More
+        VBox more = new VBox(8, buttons);
         if ("pending".equals(t.status())) {
             Label hint = new Label(rb.getString("token.pendingHint"));
             hint.setWrapText(true);
@@ -79,7 +80,8 @@ final class TokenCard extends VBox {
         morePane.setAnimated(false); // animations crawl on a software-rendered remote desktop
         morePane.setExpanded("pending".equals(t.status()));
         morePane.setAccessibleText(rb.getString("token.more") + ": " + t.name());
-        getChildren().addAll(top, morePane);
+        dates.getStyleClass().add("token-dates");
+        getChildren().addAll(top, dates, morePane);
         if (t.replayedAt() != null) {
             // a code presented twice: someone else may have seen it (ASVS 2.8.5)
             Label replayed = new Label(java.text.MessageFormat.format(rb.getString("token.replayed"),
