@@ -48,9 +48,23 @@ public final class ApiException extends Exception {
         return new ApiException(kind, 0, null, detail, null, null, diagnostics, cause);
     }
 
-    /** A fault of this program, carried to the UI like any other failure, with the class as its detail. */
+    private static final java.security.SecureRandom INCIDENTS = new java.security.SecureRandom();
+
+    /**
+     * A fault of this program, carried to the UI like any other failure. It gets a short incident id, logged with
+     * the stack trace, so that what the user reads out to support finds the log entry.
+     */
     public static ApiException internal(Throwable cause) {
-        return of(Kind.INTERNAL, "Something went wrong in this program.", cause.getClass().getName(), cause);
+        String incident = String.format("%08X", INCIDENTS.nextInt());
+        org.slf4j.LoggerFactory.getLogger(ApiException.class).error("incident {}: unexpected failure", incident, cause);
+        return of(Kind.INTERNAL, "Something went wrong in this program (incident " + incident + ").",
+                "incident " + incident + ": " + cause.getClass().getName(), cause);
+    }
+
+    /** The incident id of an {@link Kind#INTERNAL} failure, as logged; null for any other. */
+    public String incident() {
+        return kind == Kind.INTERNAL && diagnostics != null && diagnostics.startsWith("incident ")
+                ? diagnostics.substring(9, 17) : null;
     }
 
     public Kind kind() { return kind; }

@@ -23,6 +23,9 @@ public final class ErrorMessages {
             }
             return e.detail() != null ? e.detail() : rb.getString("error.kind.BAD_RESPONSE");
         }
+        if (e.kind() == ApiException.Kind.INTERNAL) {
+            return MessageFormat.format(rb.getString("error.kind.INTERNAL"), e.incident());
+        }
         return rb.getString("error.kind." + e.kind().name());
     }
 
