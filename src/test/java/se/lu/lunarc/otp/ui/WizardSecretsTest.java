@@ -92,6 +92,30 @@ class WizardSecretsTest extends WizardRobot {
     }
 
     @Test
+    void thePasswordNeverBecomesTextInTheControl() throws Exception {
+        server = TestServer.start(dir);
+        open(settingsFor(server.server().baseUri(), Locale.ENGLISH));
+        clickOn("#username").write("alice");
+        clickOn("#password").write("alice-pX");
+        type(javafx.scene.input.KeyCode.BACK_SPACE);
+        write("w");
+        var field = lookup("#password").queryAs(se.lu.lunarc.otp.ui.common.SecretField.class);
+        assertThat(onFx(field::getText)).isEqualTo("\u2022".repeat(8));
+        assertThat(onFx(() -> new String(field.password()))).isEqualTo("alice-pw");
+        // select all and copy: the clipboard gets nothing of it
+        interact(() -> {
+            field.selectAll();
+            field.copy();
+        });
+        assertThat(onFx(() -> Clipboard.getSystemClipboard().getString())).isNotEqualTo("alice-pw");
+        clickOn("#human");
+        waitUntil("Proceed to be enabled", () -> !lookup("#proceed").query().isDisabled());
+        clickOn("#proceed");
+        waitFor("#sentTo");
+        assertThat(onFx(() -> String.valueOf(field.secretLength()))).isEqualTo("0");
+    }
+
+    @Test
     void closingTheWindowLogsOut() throws Exception {
         server = TestServer.start(dir);
         open(settingsFor(server.server().baseUri(), Locale.ENGLISH));

@@ -1,10 +1,11 @@
 package se.lu.lunarc.otp.ui.signin;
 
+import se.lu.lunarc.otp.ui.common.SecretField;
+
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.PasswordField;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
@@ -36,7 +37,7 @@ public final class SignInController implements ScreenController {
 
     @FXML private ResourceBundle resources;
     @FXML private TextField username;
-    @FXML private PasswordField password;
+    @FXML private SecretField password;
     @FXML private CheckBox human;
     @FXML private ProgressIndicator humanBusy;
     @FXML private Label humanDone;
@@ -156,7 +157,7 @@ public final class SignInController implements ScreenController {
     }
 
     private void updateProceed() {
-        proceed.setDisable(username.getText().isBlank() || password.getText().isEmpty() || proof == null
+        proceed.setDisable(username.getText().isBlank() || password.secretLength() == 0 || proof == null
                 || state.tasks.isBusy());
     }
 
@@ -166,7 +167,7 @@ public final class SignInController implements ScreenController {
             return;
         }
         String user = username.getText().trim();
-        char[] secret = password.getText().toCharArray();
+        char[] secret = password.password();
         HumanProof spent = proof;
         proof = null; // a proof is accepted once, whatever the answer
         banner.clear();
