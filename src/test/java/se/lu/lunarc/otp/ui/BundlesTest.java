@@ -55,6 +55,28 @@ class BundlesTest {
         }
         assertThat(used).hasSizeGreaterThan(60);
         assertThat(keys).containsAll(used);
+
+        // keys handed on as arguments ("tokens.renamed" to a helper) or looked up by text mode's t("…"): any
+        // string literal in the window's or the terminal's code that starts like a bundle key must be one
+        Set<String> prefixes = new TreeSet<>();
+        keys.forEach(k -> prefixes.add(k.substring(0, k.indexOf('.') + 1)));
+        Pattern literal = Pattern.compile("\"([a-z]+\\.[A-Za-z0-9_.]*[A-Za-z0-9_])\"");
+        Set<String> passed = new TreeSet<>();
+        for (String folder : new String[] {"src/main/java/se/lu/lunarc/otp/ui", "src/main/java/se/lu/lunarc/otp/text"}) {
+            try (Stream<Path> files = Files.walk(Path.of(folder))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    Matcher m = literal.matcher(Files.readString(f));
+                    while (m.find()) {
+                        String k = m.group(1);
+                        if (prefixes.contains(k.substring(0, k.indexOf('.') + 1))) {
+                            passed.add(k);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(passed).as("keys passed as arguments").hasSizeGreaterThan(20);
+        assertThat(keys).containsAll(passed);
         // keys built at run time: statuses, problem codes, failure kinds
         for (String status : new String[] {"pending", "active", "disabled", "revoked", "expired"}) {
             assertThat(keys).contains("status." + status);
