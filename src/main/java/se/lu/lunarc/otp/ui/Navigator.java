@@ -46,6 +46,8 @@ public final class Navigator {
         if (controller != null) {
             controller.onHide();
         }
+        // what the old screen asked for is no longer wanted on the new one
+        state.tasks.leaveScreen();
         FXMLLoader loader = new FXMLLoader(Navigator.class.getResource(next.fxml), state.bundle());
         loader.setControllerFactory(type -> {
             try {

@@ -71,6 +71,12 @@ public final class NameController implements ScreenController {
             if (!nav.handledGlobally(e)) {
                 banner.error(ErrorMessages.text(resources, e), null, null);
             }
+        }, cancelled -> {
+            // the user cancelled while the server was creating it: remove the pending token nobody will activate
+            state.tasks.detached(() -> {
+                state.client.get().revoke(cancelled.token().id());
+                return null;
+            });
         });
     }
 

@@ -1,0 +1,81 @@
+package se.lu.lunarc.otp.ui;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.lu.lunarc.otp.testing.SlowProxy;
+import se.lu.lunarc.otp.testing.TestServer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Cancel means cancel: a request belongs to the screen that started it. The answers come late through a proxy,
+ * after the user has already left the screen; nothing of them may show, and a token created for nobody is
+ * removed.
+ */
+class WizardCancelTest extends WizardRobot {
+    @TempDir
+    Path dir;
+    TestServer server;
+    SlowProxy proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.start(dir);
+        proxy = new SlowProxy(server.server().baseUri());
+        open(settingsFor(proxy.uri(), Locale.ENGLISH));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        close();
+        proxy.close();
+        server.close();
+    }
+
+    @Test
+    void cancelOnTheNameScreenWhileTheTokenIsBeingCreated() throws Exception {
+        signIn(server, "alice");
+        interact(() -> lookup("#tabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel().select(1));
+        clickOn("#activateNew");
+        waitFor("#name");
+        clickOn("#name").write("Phone");
+        proxy.slowDown("POST", "/api/v1/tokens", Duration.ofSeconds(2));
+        clickOn("#next");
+        type(javafx.scene.input.KeyCode.ESCAPE); // the screen's Cancel
+        waitFor("#tabs");
+        Thread.sleep(3000); // the late answer arrives meanwhile
+        assertThat(showing("#qr")).as("no QR screen for the cancelled token").isFalse();
+        assertThat(showing("#tabs")).isTrue();
+        assertThat(wizard.state().enrollment).isNull();
+        waitUntil("the cancelled token to be removed", () -> {
+            try {
+                return server.signedIn("alice").tokens().stream().noneMatch(t -> t.status().equals("pending"));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void backOnTheCodeScreenWhileTheCodeIsBeingChecked() throws Exception {
+        clickOn("#username").write("alice");
+        clickOn("#password").write("alice" + TestServer.PASSWORD_SUFFIX);
+        clickOn("#human");
+        waitUntil("Proceed to be enabled", () -> !lookup("#proceed").query().isDisabled());
+        clickOn("#proceed");
+        waitFor("#sentTo");
+        proxy.slowDown("POST", "/api/v1/login/[^/]+/code", Duration.ofSeconds(2));
+        clickOn("#code").write(smsCode(server, "alice"));
+        type(javafx.scene.input.KeyCode.ESCAPE); // the screen's Back
+        waitFor("#username");
+        Thread.sleep(3000);
+        assertThat(showing("#tabs")).as("the account view of a sign-in the user went back from").isFalse();
+        assertThat(showing("#username")).isTrue();
+    }
+}
