@@ -52,7 +52,13 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ClientSettings settings = client.settings();
+        ClientSettings settings;
+        try {
+            settings = client.settings();
+        } catch (ClientSettings.Invalid problem) {
+            System.err.println("lunarc-otp: " + problem.getMessage());
+            return hasDisplay(System.getenv()) && !startupProbe ? WizardLauncher.settingsError(problem) : 2;
+        }
         if (!hasDisplay(System.getenv())) {
             if (startupProbe) {
                 System.err.println("lunarc-otp: --startup-probe needs a display (DISPLAY is not set).");

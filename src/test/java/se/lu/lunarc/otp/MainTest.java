@@ -3,6 +3,7 @@ package se.lu.lunarc.otp;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import se.lu.lunarc.otp.testing.StandardError;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,5 +22,14 @@ class MainTest {
                 System.setProperty("glass.platform", platform);
             }
         }
+    }
+
+    @Test
+    void settingsThatCannotBeUsedStopTheTextVersionWithWhereAndWhat() throws Exception {
+        StandardError.Run run = StandardError.capture(() -> Main.commandLine().execute("text", "--server",
+                "otp.lunarc.example"));
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.printed()).contains("the command line: server: \"otp.lunarc.example\" is not an address")
+                .doesNotContain("\tat ");
     }
 }

@@ -33,40 +33,129 @@ public record ClientSettings(URI server, Path caBundle, Duration connectTimeout,
         return base.resolve("lunarc-otp").resolve("client.properties");
     }
 
+    /** A setting that cannot be used; the message names where it came from (file and line) and what is wrong. */
+    public static final class Invalid extends IOException {
+        public Invalid(String message) {
+            super(message);
+        }
+    }
+
+    /** One place settings come from: its name for messages, its values, and for a file its lines. */
+    private record Source(String name, Properties values, List<String> lines) {
+        String where(String key) {
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).matches("\\s*" + java.util.regex.Pattern.quote(key) + "\\s*[=:].*")) {
+                    return name + " line " + (i + 1);
+                }
+            }
+            return name;
+        }
+    }
+
+    /** A value and where it came from. */
+    private record Value(String text, String where) {}
+
     /** {@code args} holds what the command line gave (keys as in the files); missing keys are null. */
     public static ClientSettings resolve(Map<String, String> args, Map<String, String> env, List<Path> files)
             throws IOException {
-        List<Properties> sources = new ArrayList<>();
+        List<Source> sources = new ArrayList<>();
         Properties fromArgs = new Properties();
         args.forEach((k, v) -> {
             if (v != null) {
                 fromArgs.setProperty(k, v);
             }
         });
-        sources.add(fromArgs);
+        sources.add(new Source("the command line", fromArgs, List.of()));
         Properties fromEnv = new Properties();
         if (env.get("LUNARC_OTP_SERVER") != null && !env.get("LUNARC_OTP_SERVER").isBlank()) {
             fromEnv.setProperty("server", env.get("LUNARC_OTP_SERVER"));
         }
-        sources.add(fromEnv);
+        sources.add(new Source("the environment (LUNARC_OTP_SERVER)", fromEnv, List.of()));
         for (Path f : files) {
             Properties p = new Properties();
-            if (Files.isReadable(f)) {
+            List<String> lines = List.of();
+            if (Files.exists(f)) {
                 try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
                     p.load(r);
+                    lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new Invalid(f + ": cannot be read (" + e.getClass().getSimpleName()
+                            + "); it must be a UTF-8 properties file");
                 }
             }
-            sources.add(p);
+            sources.add(new Source(f.toString(), p, lines));
         }
-        String server = first(sources, "server");
-        String ca = first(sources, "caBundle");
-        String lang = first(sources, "lang");
-        return new ClientSettings(server == null || server.isBlank() ? null : URI.create(server.trim()),
-                ca == null ? null : Path.of(ca), Duration.ofSeconds(number(first(sources, "connectTimeoutSeconds"), 10)),
-                Duration.ofSeconds(number(first(sources, "readTimeoutSeconds"), 30)),
-                orDefault(first(sources, "appName"), "Pocket Pass"), first(sources, "support"),
-                lang == null ? Locale.getDefault() : Locale.forLanguageTag(lang),
-                Duration.ofSeconds(number(first(sources, "qrVisibleSeconds"), 300)));
+        Value server = first(sources, "server");
+        Value ca = first(sources, "caBundle");
+        Value lang = first(sources, "lang");
+        return new ClientSettings(server == null ? null : serverUri(server), ca == null ? null : caFile(ca),
+                Duration.ofSeconds(seconds(first(sources, "connectTimeoutSeconds"), "connectTimeoutSeconds", 10)),
+                Duration.ofSeconds(seconds(first(sources, "readTimeoutSeconds"), "readTimeoutSeconds", 30)),
+                orDefault(first(sources, "appName"), "Pocket Pass"), text(first(sources, "support")),
+                lang == null ? Locale.getDefault() : language(lang),
+                Duration.ofSeconds(seconds(first(sources, "qrVisibleSeconds"), "qrVisibleSeconds", 300)));
+    }
+
+    private static URI serverUri(Value v) throws Invalid {
+        try {
+            URI uri = new URI(v.text());
+            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException bad) {
+            // said below
+        }
+        throw new Invalid(v.where() + ": server: \"" + v.text() + "\" is not an address such as "
+                + "https://otp.lunarc.example");
+    }
+
+    private static Path caFile(Value v) throws Invalid {
+        Path p = Path.of(v.text());
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new Invalid(v.where() + ": caBundle: " + p + " does not exist or cannot be read");
+        }
+        return p;
+    }
+
+    private static Locale language(Value v) throws Invalid {
+        if (!v.text().equals("en") && !v.text().equals("sv")) {
+            throw new Invalid(v.where() + ": lang: \"" + v.text() + "\" is not en or sv");
+        }
+        return Locale.forLanguageTag(v.text());
+    }
+
+    private static long seconds(Value v, String key, long fallback) throws Invalid {
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v.text());
+            if (n > 0 && n <= 86_400) {
+                return n;
+            }
+        } catch (NumberFormatException bad) {
+            // said below
+        }
+        throw new Invalid(v.where() + ": " + key + ": \"" + v.text() + "\" is not a whole number of seconds "
+                + "(1 to 86400)");
+    }
+
+    private static Value first(List<Source> sources, String key) {
+        for (Source s : sources) {
+            String v = s.values().getProperty(key);
+            if (v != null && !v.isBlank()) {
+                return new Value(v.trim(), s.where(key));
+            }
+        }
+        return null;
+    }
+
+    private static String text(Value v) {
+        return v == null ? null : v.text();
+    }
+
+    private static String orDefault(Value v, String fallback) {
+        return v == null ? fallback : v.text();
     }
 
     public static ClientSettings resolve(Map<String, String> args) throws IOException {
@@ -74,27 +163,8 @@ public record ClientSettings(URI server, Path caBundle, Duration connectTimeout,
         return resolve(args, env, List.of(userFile(env), SYSTEM_FILE));
     }
 
-    private static String first(List<Properties> sources, String key) {
-        for (Properties p : sources) {
-            String v = p.getProperty(key);
-            if (v != null && !v.isBlank()) {
-                return v.trim();
-            }
-        }
-        return null;
-    }
 
-    private static long number(String s, long fallback) {
-        try {
-            return s == null ? fallback : Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
 
-    private static String orDefault(String s, String fallback) {
-        return s == null ? fallback : s;
-    }
 
     public ClientSettings withLocale(Locale l) {
         return new ClientSettings(server, caBundle, connectTimeout, readTimeout, appName, support, l, qrVisibleFor);

@@ -29,6 +29,29 @@ public final class WizardLauncher {
     }
 
     /**
+     * A settings file the wizard cannot use: said in a dialog at start (the user started us from a menu and sees
+     * no terminal), naming the file, the line and what is wrong, instead of starting with a silent default.
+     */
+    public static int settingsError(ClientSettings.Invalid problem) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(1);
+        Platform.setImplicitExit(true);
+        Platform.startup(() -> {
+            nameTheWindowClass();
+            java.util.ResourceBundle rb = java.util.ResourceBundle.getBundle("se.lu.lunarc.otp.ui.messages",
+                    WizardState.supported(java.util.Locale.getDefault()));
+            javafx.scene.control.Alert alert = new javafx.scene.control.Alert(
+                    javafx.scene.control.Alert.AlertType.ERROR, problem.getMessage());
+            alert.setTitle(rb.getString("app.title"));
+            alert.setHeaderText(rb.getString("settings.invalid"));
+            alert.setOnHidden(e -> closed.countDown());
+            alert.show();
+        });
+        closed.await();
+        Platform.exit();
+        return 2;
+    }
+
+    /**
      * X11's WM_CLASS of our windows is glass's application name, "java" unless set: the desktop file's
      * StartupWMClass=lunarc-otp ties the window to the menu entry and its icon. Glass has no public API for it.
      */
