@@ -6,8 +6,8 @@ import picocli.CommandLine.Option;
 import se.lu.lunarc.otp.server.ServerCommand;
 import se.lu.lunarc.otp.text.TerminalQr;
 import se.lu.lunarc.otp.text.TextCommand;
-import se.lu.lunarc.otp.ui.ClientArgs;
-import se.lu.lunarc.otp.ui.ClientSettings;
+import se.lu.lunarc.otp.app.ClientArgs;
+import se.lu.lunarc.otp.app.ClientSettings;
 import se.lu.lunarc.otp.ui.WizardLauncher;
 
 import java.util.Map;

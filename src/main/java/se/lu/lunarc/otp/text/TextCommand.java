@@ -3,8 +3,8 @@ package se.lu.lunarc.otp.text;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import se.lu.lunarc.otp.ui.ClientArgs;
-import se.lu.lunarc.otp.ui.ClientSettings;
+import se.lu.lunarc.otp.app.ClientArgs;
+import se.lu.lunarc.otp.app.ClientSettings;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

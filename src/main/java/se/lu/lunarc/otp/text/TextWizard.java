@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.text;
 
+import se.lu.lunarc.otp.app.Texts;
+
 import com.google.zxing.common.BitMatrix;
 import se.lu.lunarc.otp.api.CreatedToken;
 import se.lu.lunarc.otp.api.Enrollment;
@@ -10,10 +12,9 @@ import se.lu.lunarc.otp.api.TokenNameRule;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.client.HumanCheckSolver;
-import se.lu.lunarc.otp.ui.ClientHolder;
-import se.lu.lunarc.otp.ui.ClientSettings;
-import se.lu.lunarc.otp.ui.ErrorMessages;
-import se.lu.lunarc.otp.ui.WizardState;
+import se.lu.lunarc.otp.app.ClientHolder;
+import se.lu.lunarc.otp.app.ClientSettings;
+import se.lu.lunarc.otp.app.ErrorMessages;
 
 import java.io.IOException;
 import java.text.MessageFormat;
@@ -41,8 +42,8 @@ public final class TextWizard {
     public TextWizard(Terminal term, ClientSettings settings, TerminalQr.Style qrStyle) {
         this.term = term;
         this.settings = settings;
-        this.locale = WizardState.supported(settings.locale());
-        this.rb = ResourceBundle.getBundle(WizardState.BUNDLE, locale);
+        this.locale = Texts.supported(settings.locale());
+        this.rb = ResourceBundle.getBundle(Texts.BUNDLE, locale);
         this.qrStyle = qrStyle;
         this.holder = new ClientHolder(settings);
     }
@@ -240,7 +241,7 @@ public final class TextWizard {
     }
 
     private void tokenActions(Token tk) throws IOException, ApiException {
-        DateTimeFormatter fmt = WizardState.dateTimeFormat(locale);
+        DateTimeFormatter fmt = Texts.dateTimeFormat(locale);
         term.println("");
         term.println(tk.name() + "  [" + t("status." + tk.status()) + "]");
         term.println("  " + t("token.start") + ": " + (tk.created() == null ? "—" : fmt.format(tk.created())));

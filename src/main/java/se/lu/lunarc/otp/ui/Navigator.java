@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.ui;
 
+import se.lu.lunarc.otp.app.ErrorMessages;
+
 import javafx.fxml.FXMLLoader;
 import javafx.scene.Parent;
 import javafx.scene.layout.BorderPane;

@@ -1,5 +1,8 @@
 package se.lu.lunarc.otp.ui;
 
+import se.lu.lunarc.otp.app.ClientHolder;
+import se.lu.lunarc.otp.app.ClientSettings;
+
 import se.lu.lunarc.otp.client.EnrollmentClient;
 
 import javafx.animation.PauseTransition;

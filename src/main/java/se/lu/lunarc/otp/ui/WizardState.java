@@ -1,5 +1,9 @@
 package se.lu.lunarc.otp.ui;
 
+import se.lu.lunarc.otp.app.ClientHolder;
+import se.lu.lunarc.otp.app.ClientSettings;
+import se.lu.lunarc.otp.app.Texts;
+
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import se.lu.lunarc.otp.api.CreatedToken;
@@ -8,16 +12,14 @@ import se.lu.lunarc.otp.api.Me;
 import se.lu.lunarc.otp.api.Token;
 
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.Locale;
 import java.util.ResourceBundle;
 
 /** What the screens share: settings, the client, and where the user is in the flow. FX thread only. */
 public final class WizardState {
-    public static final String BUNDLE = "se.lu.lunarc.otp.ui.messages";
+    public static final String BUNDLE = Texts.BUNDLE;
 
     public final ClientSettings settings;
     public final ClientHolder client;
@@ -49,7 +51,7 @@ public final class WizardState {
     }
 
     public static Locale supported(Locale l) {
-        return "sv".equals(l.getLanguage()) ? Locale.forLanguageTag("sv") : Locale.ENGLISH;
+        return Texts.supported(l);
     }
 
     /** Empties the system clipboard when it still holds {@code secret}: what the user copied since is left. */
@@ -60,10 +62,9 @@ public final class WizardState {
         }
     }
 
-    /** How token dates are shown, in the window and the terminal alike: medium date, short time, local zone. */
+    /** How token dates are shown: {@link Texts#dateTimeFormat}. */
     public static DateTimeFormatter dateTimeFormat(Locale locale) {
-        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(locale)
-                .withZone(ZoneId.systemDefault());
+        return Texts.dateTimeFormat(locale);
     }
 
     /**

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import se.lu.lunarc.otp.otp.OtpAuthUri;
 import se.lu.lunarc.otp.testing.TestServer;
-import se.lu.lunarc.otp.ui.ClientSettings;
+import se.lu.lunarc.otp.app.ClientSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package se.lu.lunarc.otp.text;
 
-import se.lu.lunarc.otp.ui.ClientSettings;
+import se.lu.lunarc.otp.app.ClientSettings;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;

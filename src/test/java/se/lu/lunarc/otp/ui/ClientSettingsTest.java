@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.ui;
 
+import se.lu.lunarc.otp.app.ClientSettings;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.ui;
 
+import se.lu.lunarc.otp.app.ClientSettings;
+
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.RGBLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;

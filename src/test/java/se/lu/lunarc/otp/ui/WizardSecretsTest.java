@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.ui;
 
+import se.lu.lunarc.otp.app.ClientSettings;
+
 import javafx.scene.Node;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;

@@ -9,7 +9,7 @@ import javafx.scene.layout.VBox;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.client.EnrollmentClient;
-import se.lu.lunarc.otp.ui.ErrorMessages;
+import se.lu.lunarc.otp.app.ErrorMessages;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.Tasks;

@@ -11,7 +11,7 @@ import javafx.util.Duration;
 import se.lu.lunarc.otp.api.Me;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.client.ApiException;
-import se.lu.lunarc.otp.ui.ErrorMessages;
+import se.lu.lunarc.otp.app.ErrorMessages;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.WizardState;

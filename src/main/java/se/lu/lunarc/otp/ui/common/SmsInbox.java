@@ -8,7 +8,7 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import se.lu.lunarc.otp.ui.ClientHolder;
+import se.lu.lunarc.otp.app.ClientHolder;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;

@@ -5,7 +5,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import se.lu.lunarc.otp.api.TokenNameRule;
-import se.lu.lunarc.otp.ui.ErrorMessages;
+import se.lu.lunarc.otp.app.ErrorMessages;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.WizardState;

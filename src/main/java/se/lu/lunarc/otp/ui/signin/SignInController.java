@@ -17,7 +17,7 @@ import se.lu.lunarc.otp.api.HumanProof;
 import se.lu.lunarc.otp.api.LoginStarted;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.client.HumanCheckSolver;
-import se.lu.lunarc.otp.ui.ErrorMessages;
+import se.lu.lunarc.otp.app.ErrorMessages;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.WizardState;

@@ -1,4 +1,4 @@
-package se.lu.lunarc.otp.ui;
+package se.lu.lunarc.otp.app;
 
 import se.lu.lunarc.otp.client.ApiException;
 

@@ -1,4 +1,4 @@
-package se.lu.lunarc.otp.ui;
+package se.lu.lunarc.otp.app;
 
 import java.io.IOException;
 import java.io.Reader;
