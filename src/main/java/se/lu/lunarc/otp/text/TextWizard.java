@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.text;
 
+import se.lu.lunarc.otp.app.Flow;
+
 import se.lu.lunarc.otp.app.Texts;
 
 import com.google.zxing.common.BitMatrix;
@@ -113,7 +115,7 @@ public final class TextWizard {
 
     private void error(ApiException e) {
         term.println("! " + ErrorMessages.text(rb, e));
-        if (e.kind() == ApiException.Kind.BAD_RESPONSE || e.kind() == ApiException.Kind.INTERNAL) {
+        if (Flow.showDetails(e)) {
             term.println("  " + t("text.details") + " " + e.diagnostics());
         }
     }
@@ -173,7 +175,7 @@ public final class TextWizard {
                 return true;
             } catch (ApiException e) {
                 error(e);
-                if (e.is("code_expired") || e.is("too_many_attempts") && e.retryAfterSeconds() == null) {
+                if (Flow.afterCodeFailure(e) == Flow.AfterCodeFailure.START_AGAIN) {
                     term.println(t("code.startAgain"));
                     return false;
                 }
@@ -244,10 +246,10 @@ public final class TextWizard {
         DateTimeFormatter fmt = Texts.dateTimeFormat(locale);
         term.println("");
         term.println(tk.name() + "  [" + t("status." + tk.status()) + "]");
-        term.println("  " + t("token.start") + ": " + (tk.created() == null ? "—" : fmt.format(tk.created())));
-        term.println("  " + t("token.expires") + ": " + (tk.expires() == null ? "—" : fmt.format(tk.expires())));
-        term.println("  " + t("token.activated") + ": " + (tk.activated() == null ? "—" : fmt.format(tk.activated())));
-        term.println("  " + t("token.lastLogin") + ": " + (tk.lastUsed() == null ? "—" : fmt.format(tk.lastUsed())));
+        term.println("  " + t("token.start") + ": " + Flow.date(tk.created(), fmt, rb));
+        term.println("  " + t("token.expires") + ": " + Flow.date(tk.expires(), fmt, rb));
+        term.println("  " + t("token.activated") + ": " + Flow.date(tk.activated(), fmt, rb));
+        term.println("  " + t("token.lastLogin") + ": " + Flow.date(tk.lastUsed(), fmt, rb));
         if (tk.replayedAt() != null) {
             term.println("  ! " + t("token.replayed", fmt.format(tk.replayedAt())));
         }
@@ -263,6 +265,10 @@ public final class TextWizard {
         }
         term.println(menu);
         String a = ask("> ").toLowerCase(Locale.ROOT);
+        // only what this status allows: the same list the window's card offers
+        if (Flow.actions(tk.status()).stream().noneMatch(x -> x.letter.equals(a))) {
+            return;
+        }
         switch (a) {
             case "d" -> done("tokens.disabled", client.disable(tk.id()).name());
             case "a" -> done("tokens.enabled", client.enable(tk.id()).name());
@@ -363,7 +369,7 @@ public final class TextWizard {
                 term.println("* " + t("activate.success", settings.appName(), active.name()));
                 return;
             } catch (ApiException ex) {
-                if (ex.is("session_expired") || ex.is("enrollment_expired") || ex.is("too_many_attempts")) {
+                if (Flow.afterActivationFailure(ex) == Flow.AfterActivationFailure.ENDED) {
                     clearQr();
                     throw ex;
                 }

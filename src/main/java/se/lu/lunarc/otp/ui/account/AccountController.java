@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.ui.account;
 
+import se.lu.lunarc.otp.app.Flow;
+
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -58,10 +60,10 @@ public final class AccountController implements ScreenController, TokenCard.Acti
         showTokens(state.tokens);
         if (state.flash != null) {
             tabs.getSelectionModel().select(tokensTab);
-            if ("success".equals(state.flash[0])) {
-                banner.success(state.flash[1]);
-            } else {
-                banner.info(state.flash[1]);
+            switch (state.flash[0]) {
+                case "success" -> banner.success(state.flash[1]);
+                case "error" -> banner.error(state.flash[1], null, null);
+                default -> banner.info(state.flash[1]);
             }
             state.flash = null;
         }
@@ -117,7 +119,7 @@ public final class AccountController implements ScreenController, TokenCard.Acti
             return;
         }
         String message = ErrorMessages.text(resources, e);
-        banner.error(message, e.kind() == ApiException.Kind.BAD_RESPONSE ? e.diagnostics() : null, null);
+        banner.error(message, Flow.showDetails(e) ? e.diagnostics() : null, null);
         if (e.is("token_not_found")) {
             // the list is stale (removed elsewhere): show what is there now, keeping the message
             state.tasks.run(() -> state.client.get().tokens(), tokens -> {

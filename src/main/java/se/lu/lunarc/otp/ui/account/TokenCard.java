@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.ui.account;
 
+import se.lu.lunarc.otp.app.Flow;
+
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -57,17 +59,15 @@ final class TokenCard extends VBox {
         row(dates, 3, rb.getString("token.lastLogin"), t.lastUsed(), fmt, rb);
 
         FlowPane buttons = new FlowPane(8, 8);
-        switch (t.status()) {
-            case "active" -> buttons.getChildren().addAll(
-                    button(rb, "token.deactivate", t, actions::disable), button(rb, "token.edit", t, actions::rename),
-                    button(rb, "token.synchronize", t, actions::resync), button(rb, "token.revoke", t, actions::revoke));
-            case "disabled" -> buttons.getChildren().addAll(
-                    button(rb, "token.reactivate", t, actions::enable), button(rb, "token.edit", t, actions::rename),
-                    button(rb, "token.synchronize", t, actions::resync), button(rb, "token.revoke", t, actions::revoke));
-            case "pending" -> buttons.getChildren().addAll(
-                    button(rb, "token.finish", t, actions::finish), button(rb, "token.remove", t, actions::revoke));
-            case "expired" -> buttons.getChildren().add(button(rb, "token.remove", t, actions::revoke));
-            default -> { }
+        for (Flow.TokenAction a : Flow.actions(t.status())) {
+            buttons.getChildren().add(button(rb, a.key, t, switch (a) {
+                case DEACTIVATE -> actions::disable;
+                case REACTIVATE -> actions::enable;
+                case RENAME -> actions::rename;
+                case SYNCHRONIZE -> actions::resync;
+                case REVOKE, REMOVE -> actions::revoke;
+                case FINISH -> actions::finish;
+            }));
         }
         // the dates show at once, as on the web portal; the actions stay one click away under More
         VBox more = new VBox(8, buttons);
@@ -96,7 +96,7 @@ final class TokenCard extends VBox {
     private static void row(GridPane grid, int row, String label, Instant value, DateTimeFormatter fmt,
                             ResourceBundle rb) {
         grid.add(new Label(label), 0, row);
-        grid.add(new Label(value == null ? rb.getString("token.never") : fmt.format(value)), 1, row);
+        grid.add(new Label(Flow.date(value, fmt, rb)), 1, row);
     }
 
     private static Button button(ResourceBundle rb, String key, Token t, Consumer<Token> action) {

@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.ui.code;
 
+import se.lu.lunarc.otp.app.Flow;
+
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.fxml.FXML;
@@ -105,7 +107,7 @@ public final class CodeController implements ScreenController {
 
     private void failed(ApiException e) {
         code.clear();
-        boolean startAgain = e.is("code_expired") || e.is("too_many_attempts");
+        boolean startAgain = Flow.afterCodeFailure(e) == Flow.AfterCodeFailure.START_AGAIN;
         banner.error(ErrorMessages.text(resources, e) + (startAgain ? " " + resources.getString("code.startAgain") : ""),
                 null, null);
         code.requestFocus();

@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.ui.enroll;
 
+import se.lu.lunarc.otp.app.Flow;
+
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.TextField;
@@ -70,10 +72,21 @@ public final class ActivateController implements ScreenController {
             nav.go(Navigator.Page.ACCOUNT);
         }, e -> {
             code.clear();
-            if (!nav.handledGlobally(e)) {
-                banner.error(ErrorMessages.text(resources, e), null, null);
-                code.requestFocus();
+            if (nav.handledGlobally(e)) {
+                return;
             }
+            if (Flow.afterActivationFailure(e) == Flow.AfterActivationFailure.ENDED) {
+                // no code can finish this one any more: say so on the token list, which shows what became of it
+                EnrollmentEnd.drop(state);
+                state.flash = new String[] {"error", ErrorMessages.text(resources, e)};
+                state.tasks.run(() -> state.client.get().tokens(), tokens -> {
+                    state.tokens = tokens;
+                    nav.go(Navigator.Page.ACCOUNT);
+                }, f -> nav.go(Navigator.Page.ACCOUNT));
+                return;
+            }
+            banner.error(ErrorMessages.text(resources, e), Flow.showDetails(e) ? e.diagnostics() : null, null);
+            code.requestFocus();
         });
     }
 

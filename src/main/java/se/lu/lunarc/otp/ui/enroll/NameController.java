@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.ui.enroll;
 
+import se.lu.lunarc.otp.app.Flow;
+
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -69,7 +71,7 @@ public final class NameController implements ScreenController {
             nav.go(Navigator.Page.QR);
         }, e -> {
             if (!nav.handledGlobally(e)) {
-                banner.error(ErrorMessages.text(resources, e), null, null);
+                banner.error(ErrorMessages.text(resources, e), Flow.showDetails(e) ? e.diagnostics() : null, null);
             }
         }, cancelled -> {
             // the user cancelled while the server was creating it: remove the pending token nobody will activate

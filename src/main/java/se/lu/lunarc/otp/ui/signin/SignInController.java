@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.ui.signin;
 
+import se.lu.lunarc.otp.app.Flow;
+
 import se.lu.lunarc.otp.ui.common.SecretField;
 
 import javafx.fxml.FXML;
@@ -198,7 +200,7 @@ public final class SignInController implements ScreenController {
 
     private void showFailure(ApiException e, Runnable retry) {
         banner.error(ErrorMessages.text(resources, e),
-                e.kind() == ApiException.Kind.BAD_RESPONSE || e.kind() == ApiException.Kind.INTERNAL ? e.diagnostics() : null,
+                Flow.showDetails(e) ? e.diagnostics() : null,
                 ErrorMessages.retryable(e) ? (retry != null ? retry : this::tickAgain) : null);
     }
 }
