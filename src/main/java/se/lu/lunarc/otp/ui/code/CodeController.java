@@ -92,10 +92,11 @@ public final class CodeController implements ScreenController {
 
     private void submit() {
         String entered = code.getText();
+        String loginId = state.login.loginId(); // read here, on the FX thread: the work runs on another
         banner.clear();
         state.tasks.run(() -> {
             var client = state.client.get();
-            client.submitCode(state.login.loginId(), entered);
+            client.submitCode(loginId, entered);
             return new SignedIn(client.me(), client.tokens());
         }, signedIn -> {
             state.me = signedIn.me();
@@ -116,8 +117,9 @@ public final class CodeController implements ScreenController {
     @FXML
     private void resend() {
         banner.clear();
-        state.tasks.run(() -> state.client.get().resend(state.login.loginId()), sms -> {
-            state.login = new se.lu.lunarc.otp.api.LoginStarted(state.login.loginId(), sms);
+        String loginId = state.login.loginId();
+        state.tasks.run(() -> state.client.get().resend(loginId), sms -> {
+            state.login = new se.lu.lunarc.otp.api.LoginStarted(loginId, sms);
             state.codeSentAt = Instant.now();
             banner.info(MessageFormat.format(resources.getString("code.resent"), sms.maskedPhone()));
             tick();
