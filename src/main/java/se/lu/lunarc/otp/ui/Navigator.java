@@ -88,7 +88,7 @@ public final class Navigator {
     public boolean handledGlobally(ApiException e) {
         if (e.is(ErrorCode.SESSION_EXPIRED) && page != Page.SIGN_IN && page != Page.CODE) {
             state.signedOut();
-            state.flash = new String[] {"error", ErrorMessages.text(state.bundle(), e)};
+            state.flash(WizardState.Flash.Kind.ERROR, ErrorMessages.text(state.bundle(), e));
             go(Page.SIGN_IN);
             return true;
         }

@@ -161,7 +161,7 @@ public final class Wizard {
 
     private void signedOut() {
         state.signedOut();
-        state.flash = new String[] {"info", state.bundle().getString("signin.loggedOut")};
+        state.flash(WizardState.Flash.Kind.INFO, state.bundle().getString("signin.loggedOut"));
         navigator.go(Navigator.Page.SIGN_IN);
     }
 

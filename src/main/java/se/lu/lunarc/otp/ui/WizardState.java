@@ -26,18 +26,22 @@ public final class WizardState {
     public final Tasks tasks;
     public final ObjectProperty<Locale> locale;
 
+    /** A message for the next screen to show once. */
+    public record Flash(Kind kind, String text) {
+        public enum Kind { SUCCESS, INFO, ERROR }
+    }
+
     /** Kept across an expired session, so the user need not type it again. */
-    public String username = "";
-    public LoginStarted login;
-    public Instant codeSentAt;
-    public Me me;
-    public List<Token> tokens = List.of();
+    private String username = "";
+    private LoginStarted login;
+    private Instant codeSentAt;
+    private Me me;
+    private List<Token> tokens = List.of();
     /** The enrollment being shown: holds the token secret until the activation ends. */
-    public CreatedToken enrollment;
+    private CreatedToken enrollment;
     /** The pending token the Activate screen finishes (from a new enrollment, or from a pending card). */
-    public Token activating;
-    /** A message for the next screen to show once: {@code [kind, text]}, kind "success", "info" or "error". */
-    public String[] flash;
+    private Token activating;
+    private Flash flash;
 
     public WizardState(ClientSettings settings, ClientHolder client, Tasks tasks) {
         this.settings = settings;
@@ -81,5 +85,40 @@ public final class WizardState {
         tokens = List.of();
         enrollment = null;
         activating = null;
+    }
+
+    // The flow's state is changed on the FX thread only: network work reads what it needs before it starts.
+    private static void fxThread() {
+        if (!javafx.application.Platform.isFxApplicationThread()) {
+            throw new IllegalStateException("the wizard's state is changed on the FX thread only");
+        }
+    }
+
+    public String username() { return username; }
+    public void setUsername(String v) { fxThread(); username = v; }
+    public LoginStarted login() { return login; }
+    public void setLogin(LoginStarted v) { fxThread(); login = v; }
+    public Instant codeSentAt() { return codeSentAt; }
+    public void setCodeSentAt(Instant v) { fxThread(); codeSentAt = v; }
+    public Me me() { return me; }
+    public void setMe(Me v) { fxThread(); me = v; }
+    public List<Token> tokens() { return tokens; }
+    public void setTokens(List<Token> v) { fxThread(); tokens = List.copyOf(v); }
+    public CreatedToken enrollment() { return enrollment; }
+    public void setEnrollment(CreatedToken v) { fxThread(); enrollment = v; }
+    public Token activating() { return activating; }
+    public void setActivating(Token v) { fxThread(); activating = v; }
+
+    public void flash(Flash.Kind kind, String text) {
+        fxThread();
+        flash = new Flash(kind, text);
+    }
+
+    /** The message left for this screen, once: null when there is none. */
+    public Flash takeFlash() {
+        fxThread();
+        Flash f = flash;
+        flash = null;
+        return f;
     }
 }

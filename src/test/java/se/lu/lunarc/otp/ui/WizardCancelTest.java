@@ -52,7 +52,7 @@ class WizardCancelTest extends WizardRobot {
         Thread.sleep(3000); // the late answer arrives meanwhile
         assertThat(showing("#qr")).as("no QR screen for the cancelled token").isFalse();
         assertThat(showing("#tabs")).isTrue();
-        assertThat(wizard.state().enrollment).isNull();
+        assertThat(wizard.state().enrollment()).isNull();
         waitUntil("the cancelled token to be removed", () -> {
             try {
                 return server.signedIn("alice").tokens().stream().noneMatch(t -> t.status().equals("pending"));

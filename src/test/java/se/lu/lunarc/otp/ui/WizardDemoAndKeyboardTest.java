@@ -133,8 +133,8 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
         assertThat(unnamedControls()).isEmpty();
         waitForFocus("#next");
         assertThat(lookup("#qr").query().getAccessibleText()).contains("Enter the key");
-        String uri = wizard.state().enrollment.enrollment().otpauthUri();
-        String secret = wizard.state().enrollment.enrollment().secret();
+        String uri = wizard.state().enrollment().enrollment().otpauthUri();
+        String secret = wizard.state().enrollment().enrollment().secret();
         // focus is on Next; back to "Can't scan?", show the key, copy it, then on to Next
         press(KeyCode.SHIFT).type(KeyCode.TAB, 2).release(KeyCode.SHIFT);
         assertThat(stage.getScene().getFocusOwner().getId()).isEqualTo("showKey");
@@ -176,14 +176,14 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
         assertThat(text("#key")).isEmpty();
         clickOn("Show again");
         waitFor("#qr");
-        assertThat(decodeQrFromScreen()).isEqualTo(wizard.state().enrollment.enrollment().otpauthUri());
+        assertThat(decodeQrFromScreen()).isEqualTo(wizard.state().enrollment().enrollment().otpauthUri());
 
         // Close keeps the token pending and says so; its card can finish the activation later
         clickOn("#showKey");
-        String uri = wizard.state().enrollment.enrollment().otpauthUri();
+        String uri = wizard.state().enrollment().enrollment().otpauthUri();
         clickOn("Close");
         waitForBanner("pending");
-        assertThat(wizard.state().enrollment).isNull();
+        assertThat(wizard.state().enrollment()).isNull();
         assertThat(lookup(".token-card .token-status").queryAs(Label.class).getText()).isEqualTo("Pending activation");
         clickOn(".token-finish");
         waitFor("#finish");

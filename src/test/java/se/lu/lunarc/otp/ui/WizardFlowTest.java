@@ -78,7 +78,7 @@ class WizardFlowTest extends WizardRobot {
         // QR: read back from the screen's pixels, and it is what the server issued
         waitFor("#qr");
         String decoded = decodeQrFromScreen();
-        assertThat(decoded).isEqualTo(wizard.state().enrollment.enrollment().otpauthUri());
+        assertThat(decoded).isEqualTo(wizard.state().enrollment().enrollment().otpauthUri());
         OtpAuthUri uri = OtpAuthUri.parse(decoded);
         assertThat(uri.issuer()).isEqualTo("LUNARC");
         assertThat(uri.account()).isEqualTo("alice");
@@ -97,7 +97,7 @@ class WizardFlowTest extends WizardRobot {
         clickOn("#finish");
         waitForBanner("activated successfully");
         assertThat(bannerText()).contains("Pocket Pass activated successfully", "My phone");
-        assertThat(wizard.state().enrollment).as("the secret is dropped when the enrollment ends").isNull();
+        assertThat(wizard.state().enrollment()).as("the secret is dropped when the enrollment ends").isNull();
         assertThat(cardStatus()).isEqualTo("Active");
         // the card shows its dates without opening More, as the web portal does
         assertThat(lookup(".token-card .token-dates").query().isVisible()).isTrue();

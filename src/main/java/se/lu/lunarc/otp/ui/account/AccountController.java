@@ -48,7 +48,7 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     @FXML
     private void initialize() {
         banner.init(resources);
-        var me = state.me;
+        var me = state.me();
         displayName.setText(orDash(me.displayName()));
         username.setText(me.username());
         email.setText(orDash(me.email()));
@@ -57,15 +57,15 @@ public final class AccountController implements ScreenController, TokenCard.Acti
         activateNew.setText(MessageFormat.format(resources.getString("tokens.activate"), state.settings.appName()));
         anyApp.setText(MessageFormat.format(resources.getString("tokens.anyApp"), state.settings.appName()));
         activateNew.disableProperty().bind(state.tasks.busyProperty());
-        showTokens(state.tokens);
-        if (state.flash != null) {
+        showTokens(state.tokens());
+        WizardState.Flash flash = state.takeFlash();
+        if (flash != null) {
             tabs.getSelectionModel().select(tokensTab);
-            switch (state.flash[0]) {
-                case "success" -> banner.success(state.flash[1]);
-                case "error" -> banner.error(state.flash[1], null, null);
-                default -> banner.info(state.flash[1]);
+            switch (flash.kind()) {
+                case SUCCESS -> banner.success(flash.text());
+                case ERROR -> banner.error(flash.text(), null, null);
+                case INFO -> banner.info(flash.text());
             }
-            state.flash = null;
         }
     }
 
@@ -79,7 +79,7 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     }
 
     private void showTokens(List<Token> tokens) {
-        state.tokens = tokens;
+        state.setTokens(tokens);
         cards.getChildren().clear();
         if (tokens.isEmpty()) {
             Label none = new Label(resources.getString("tokens.none"));
@@ -167,8 +167,8 @@ public final class AccountController implements ScreenController, TokenCard.Acti
 
     @Override
     public void finish(Token t) {
-        state.activating = t;
-        state.enrollment = null;
+        state.setActivating(t);
+        state.setEnrollment(null);
         nav.go(Navigator.Page.ACTIVATE);
     }
 }

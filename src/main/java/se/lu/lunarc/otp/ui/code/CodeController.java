@@ -47,8 +47,8 @@ public final class CodeController implements ScreenController {
     @FXML
     private void initialize() {
         banner.init(resources);
-        sentTo.setText(MessageFormat.format(resources.getString("code.sentTo"), state.login.sms().maskedPhone()));
-        int length = state.login.sms().codeLength();
+        sentTo.setText(MessageFormat.format(resources.getString("code.sentTo"), state.login().sms().maskedPhone()));
+        int length = state.login().sms().codeLength();
         code.setTextFormatter(new TextFormatter<String>(c ->
                 c.getControlNewText().matches("\\d{0," + length + "}") ? c : null));
         code.setPrefColumnCount(length + 2);
@@ -74,17 +74,17 @@ public final class CodeController implements ScreenController {
     }
 
     private long secondsSinceSent() {
-        return java.time.Duration.between(state.codeSentAt, Instant.now()).toSeconds();
+        return java.time.Duration.between(state.codeSentAt(), Instant.now()).toSeconds();
     }
 
     private void tick() {
         long since = secondsSinceSent();
-        long left = Math.max(0, state.login.sms().expiresInSeconds() - since);
+        long left = Math.max(0, state.login().sms().expiresInSeconds() - since);
         validity.setText(left > 0
                 ? MessageFormat.format(resources.getString("code.validFor"), left / 60, String.format("%02d", left % 60))
                 : resources.getString("code.expired"));
-        long wait = state.login.sms().resendAfterSeconds() - since;
-        boolean noMore = state.login.sms().resendAfterSeconds() < 0;
+        long wait = state.login().sms().resendAfterSeconds() - since;
+        boolean noMore = state.login().sms().resendAfterSeconds() < 0;
         resend.setDisable(noMore || wait > 0 || state.tasks.isBusy());
         resend.setText(noMore ? resources.getString("code.noMoreResends") : wait > 0
                 ? MessageFormat.format(resources.getString("code.resendIn"), wait) : resources.getString("code.resend"));
@@ -92,16 +92,16 @@ public final class CodeController implements ScreenController {
 
     private void submit() {
         String entered = code.getText();
-        String loginId = state.login.loginId(); // read here, on the FX thread: the work runs on another
+        String loginId = state.login().loginId(); // read here, on the FX thread: the work runs on another
         banner.clear();
         state.tasks.run(() -> {
             var client = state.client.get();
             client.submitCode(loginId, entered);
             return new SignedIn(client.me(), client.tokens());
         }, signedIn -> {
-            state.me = signedIn.me();
-            state.tokens = signedIn.tokens();
-            state.login = null;
+            state.setMe(signedIn.me());
+            state.setTokens(signedIn.tokens());
+            state.setLogin(null);
             nav.go(Navigator.Page.ACCOUNT);
         }, this::failed);
     }
@@ -117,10 +117,10 @@ public final class CodeController implements ScreenController {
     @FXML
     private void resend() {
         banner.clear();
-        String loginId = state.login.loginId();
+        String loginId = state.login().loginId();
         state.tasks.run(() -> state.client.get().resend(loginId), sms -> {
-            state.login = new se.lu.lunarc.otp.api.LoginStarted(loginId, sms);
-            state.codeSentAt = Instant.now();
+            state.setLogin(new se.lu.lunarc.otp.api.LoginStarted(loginId, sms));
+            state.setCodeSentAt(Instant.now());
             banner.info(MessageFormat.format(resources.getString("code.resent"), sms.maskedPhone()));
             tick();
             code.requestFocus();
@@ -129,7 +129,7 @@ public final class CodeController implements ScreenController {
 
     @FXML
     private void back() {
-        state.login = null;
+        state.setLogin(null);
         nav.go(Navigator.Page.SIGN_IN);
     }
 }

@@ -58,7 +58,7 @@ public final class ActivateController implements ScreenController {
             return;
         }
         String entered = code.getText();
-        Token token = state.activating;
+        Token token = state.activating();
         banner.clear();
         state.tasks.run(() -> {
             EnrollmentClient c = state.client.get();
@@ -66,9 +66,9 @@ public final class ActivateController implements ScreenController {
             return new Activated(active, c.tokens());
         }, done -> {
             EnrollmentEnd.drop(state);
-            state.tokens = done.tokens();
-            state.flash = new String[] {"success", MessageFormat.format(resources.getString("activate.success"),
-                    state.settings.appName(), done.token().name())};
+            state.setTokens(done.tokens());
+            state.flash(WizardState.Flash.Kind.SUCCESS, MessageFormat.format(resources.getString("activate.success"),
+                    state.settings.appName(), done.token().name()));
             nav.go(Navigator.Page.ACCOUNT);
         }, e -> {
             code.clear();
@@ -78,9 +78,9 @@ public final class ActivateController implements ScreenController {
             if (Flow.afterActivationFailure(e) == Flow.AfterActivationFailure.ENDED) {
                 // no code can finish this one any more: say so on the token list, which shows what became of it
                 EnrollmentEnd.drop(state);
-                state.flash = new String[] {"error", ErrorMessages.text(resources, e)};
+                state.flash(WizardState.Flash.Kind.ERROR, ErrorMessages.text(resources, e));
                 state.tasks.run(() -> state.client.get().tokens(), tokens -> {
-                    state.tokens = tokens;
+                    state.setTokens(tokens);
                     nav.go(Navigator.Page.ACCOUNT);
                 }, f -> nav.go(Navigator.Page.ACCOUNT));
                 return;
@@ -93,10 +93,10 @@ public final class ActivateController implements ScreenController {
     @FXML
     private void cancel() {
         // back to the QR code while it is still on hand; else to the token list, where the token stays pending
-        if (state.enrollment != null) {
+        if (state.enrollment() != null) {
             nav.go(Navigator.Page.QR);
         } else {
-            state.activating = null;
+            state.setActivating(null);
             nav.go(Navigator.Page.ACCOUNT);
         }
     }

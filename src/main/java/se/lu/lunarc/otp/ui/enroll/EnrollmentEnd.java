@@ -7,10 +7,10 @@ final class EnrollmentEnd {
     private EnrollmentEnd() {}
 
     static void drop(WizardState state) {
-        if (state.enrollment != null) {
-            WizardState.clearClipboardIfItHolds(state.enrollment.enrollment().secret());
+        if (state.enrollment() != null) {
+            WizardState.clearClipboardIfItHolds(state.enrollment().enrollment().secret());
         }
-        state.enrollment = null;
-        state.activating = null;
+        state.setEnrollment(null);
+        state.setActivating(null);
     }
 }

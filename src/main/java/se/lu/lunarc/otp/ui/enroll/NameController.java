@@ -46,7 +46,7 @@ public final class NameController implements ScreenController {
 
     /** The name's problem in the user's language, or null when the server will accept it. */
     String problemWith(String raw) {
-        TokenNameRule broken = TokenNameRule.broken(raw, TokenNameRule.namesInUse(state.tokens));
+        TokenNameRule broken = TokenNameRule.broken(raw, TokenNameRule.namesInUse(state.tokens()));
         return broken == null ? null : resources.getString(broken.messageKey());
     }
 
@@ -66,8 +66,8 @@ public final class NameController implements ScreenController {
         String chosen = name.getText().strip();
         banner.clear();
         state.tasks.run(() -> state.client.get().createToken(chosen), created -> {
-            state.enrollment = created;
-            state.activating = created.token();
+            state.setEnrollment(created);
+            state.setActivating(created.token());
             nav.go(Navigator.Page.QR);
         }, e -> {
             if (!nav.handledGlobally(e)) {

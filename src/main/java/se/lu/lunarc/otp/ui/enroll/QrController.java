@@ -45,7 +45,7 @@ public final class QrController implements ScreenController {
 
     @FXML
     private void initialize() {
-        Enrollment e = state.enrollment.enrollment();
+        Enrollment e = state.enrollment().enrollment();
         steps.setText(MessageFormat.format(resources.getString("qr.steps"), state.settings.appName()) + "\n"
                 + resources.getString("qr.stepsThen"));
         qr.setAccessibleText(resources.getString("qr.accessible"));
@@ -63,8 +63,8 @@ public final class QrController implements ScreenController {
     }
 
     private void show() {
-        String secret = state.enrollment.enrollment().secret();
-        qr.setContent(state.enrollment.enrollment().otpauthUri());
+        String secret = state.enrollment().enrollment().secret();
+        qr.setContent(state.enrollment().enrollment().otpauthUri());
         key.setText(grouped(secret));
         // spelled out for a screen reader, and covered with the rest
         key.setAccessibleText(MessageFormat.format(resources.getString("qr.key.accessible"),
@@ -94,7 +94,7 @@ public final class QrController implements ScreenController {
     @FXML
     private void copyKey() {
         ClipboardContent c = new ClipboardContent();
-        c.putString(state.enrollment.enrollment().secret());
+        c.putString(state.enrollment().enrollment().secret());
         Clipboard.getSystemClipboard().setContent(c);
     }
 
@@ -118,15 +118,15 @@ public final class QrController implements ScreenController {
 
     @FXML
     private void close() {
-        String name = state.enrollment.token().name();
+        String name = state.enrollment().token().name();
         EnrollmentEnd.drop(state);
-        state.flash = new String[] {"info", MessageFormat.format(resources.getString("qr.closedPending"), name)};
+        state.flash(WizardState.Flash.Kind.INFO, MessageFormat.format(resources.getString("qr.closedPending"), name));
         refreshAndReturn();
     }
 
     private void refreshAndReturn() {
         state.tasks.run(() -> state.client.get().tokens(), tokens -> {
-            state.tokens = tokens;
+            state.setTokens(tokens);
             nav.go(Navigator.Page.ACCOUNT);
         }, e -> {
             if (!nav.handledGlobally(e)) {

@@ -58,7 +58,7 @@ public final class SignInController implements ScreenController {
     @FXML
     private void initialize() {
         banner.init(resources);
-        username.setText(state.username);
+        username.setText(state.username());
         String contact = state.settings.support();
         support.setText(contact == null ? "" : java.text.MessageFormat.format(resources.getString("signin.support"), contact));
         support.setVisible(contact != null);
@@ -95,13 +95,13 @@ public final class SignInController implements ScreenController {
         humanBusy.setVisible(false);
         humanDone.setVisible(false);
         updateProceed();
-        if (state.flash != null) {
-            if ("error".equals(state.flash[0])) {
-                banner.error(state.flash[1], null, null);
+        WizardState.Flash flash = state.takeFlash();
+        if (flash != null) {
+            if (flash.kind() == WizardState.Flash.Kind.ERROR) {
+                banner.error(flash.text(), null, null);
             } else {
-                banner.info(state.flash[1]);
+                banner.info(flash.text());
             }
-            state.flash = null;
         }
     }
 
@@ -120,7 +120,7 @@ public final class SignInController implements ScreenController {
     private void switchLanguage(Locale locale, ToggleButton pressed) {
         pressed.setSelected(true);
         if (!locale.equals(state.locale.get())) {
-            state.username = username.getText();
+            state.setUsername(username.getText());
             state.locale.set(locale);
             nav.reload();
         }
@@ -173,7 +173,7 @@ public final class SignInController implements ScreenController {
         HumanProof spent = proof;
         proof = null; // a proof is accepted once, whatever the answer
         banner.clear();
-        state.username = user;
+        state.setUsername(user);
         boolean started = state.tasks.run(() -> {
             try {
                 return state.client.get().login(user, secret, spent);
@@ -193,8 +193,8 @@ public final class SignInController implements ScreenController {
     }
 
     private void signedIn(LoginStarted login) {
-        state.login = login;
-        state.codeSentAt = Instant.now();
+        state.setLogin(login);
+        state.setCodeSentAt(Instant.now());
         nav.go(Navigator.Page.CODE);
     }
 
