@@ -63,6 +63,28 @@ class WizardCancelTest extends WizardRobot {
     }
 
     @Test
+    void cancelOnTheActivateScreenWhileTheCodeIsBeingChecked() throws Exception {
+        signIn(server, "alice");
+        interact(() -> lookup("#tabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel().select(1));
+        clickOn("#activateNew");
+        waitFor("#name");
+        clickOn("#name").write("Phone");
+        clickOn("#next");
+        waitFor("#qr");
+        var uri = se.lu.lunarc.otp.otp.OtpAuthUri.parse(wizard.state().enrollment().enrollment().otpauthUri());
+        clickOn("#next");
+        waitFor("#finish");
+        proxy.slowDown("POST", "/api/v1/tokens/[^/]+/activate", Duration.ofSeconds(2));
+        clickOn("#code").write(uri.totp().code(uri.secret(), server.clock.instant()));
+        clickOn("#finish");
+        type(javafx.scene.input.KeyCode.ESCAPE); // the screen's Cancel: back to the QR code
+        waitFor("#qr");
+        Thread.sleep(3000);
+        assertThat(showing("#qr")).as("still where the user went").isTrue();
+        assertThat(showing("#tabs")).as("no token list with a success the user cancelled").isFalse();
+    }
+
+    @Test
     void backOnTheCodeScreenWhileTheCodeIsBeingChecked() throws Exception {
         clickOn("#username").write("alice");
         clickOn("#password").write("alice" + TestServer.PASSWORD_SUFFIX);
