@@ -41,10 +41,7 @@ class WizardCancelTest extends WizardRobot {
     @Test
     void cancelOnTheNameScreenWhileTheTokenIsBeingCreated() throws Exception {
         signIn(server, "alice");
-        interact(() -> lookup("#tabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel().select(1));
-        clickOn("#activateNew");
-        waitFor("#name");
-        clickOn("#name").write("Phone");
+        nameANewToken("Phone");
         proxy.slowDown("POST", "/api/v1/tokens", Duration.ofSeconds(2));
         clickOn("#next");
         type(javafx.scene.input.KeyCode.ESCAPE); // the screen's Cancel
@@ -65,10 +62,7 @@ class WizardCancelTest extends WizardRobot {
     @Test
     void cancelOnTheActivateScreenWhileTheCodeIsBeingChecked() throws Exception {
         signIn(server, "alice");
-        interact(() -> lookup("#tabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel().select(1));
-        clickOn("#activateNew");
-        waitFor("#name");
-        clickOn("#name").write("Phone");
+        nameANewToken("Phone");
         clickOn("#next");
         waitFor("#qr");
         var uri = se.lu.lunarc.otp.otp.OtpAuthUri.parse(wizard.state().enrollment().enrollment().otpauthUri());

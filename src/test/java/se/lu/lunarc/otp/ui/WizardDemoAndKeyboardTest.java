@@ -141,7 +141,7 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
         type(KeyCode.SPACE);
         type(KeyCode.TAB);
         type(KeyCode.SPACE); // Copy
-        assertThat(interactAndGet(() -> Clipboard.getSystemClipboard().getString())).isEqualTo(secret);
+        assertThat(onFx(() -> Clipboard.getSystemClipboard().getString())).isEqualTo(secret);
         type(KeyCode.TAB, 2);
         assertThat(stage.getScene().getFocusOwner().getId()).isEqualTo("next");
         type(KeyCode.ENTER); // Next
@@ -152,7 +152,7 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
         write(parsed.totp().code(parsed.secret(), server.clock.instant()));
         type(KeyCode.ENTER);
         waitForBanner("activated successfully");
-        assertThat(interactAndGet(() -> Clipboard.getSystemClipboard().getString()))
+        assertThat(onFx(() -> Clipboard.getSystemClipboard().getString()))
                 .as("the clipboard no longer holds the key").isNotEqualTo(secret);
         assertThat(lookup(".token-card .token-status").queryAs(Label.class).getText()).isEqualTo("Active");
     }
@@ -164,10 +164,7 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
         open(new ClientSettings(s.server(), null, s.connectTimeout(), s.readTimeout(), s.appName(), null, s.locale(),
                 Duration.ofSeconds(2)));
         signIn(server, "alice");
-        interact(() -> lookup("#tabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel().select(1));
-        clickOn("#activateNew");
-        waitFor("#name");
-        clickOn("#name").write("Phone");
+        nameANewToken("Phone");
         clickOn("#next");
         waitFor("#qr");
         clickOn("#showKey");
@@ -193,15 +190,4 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
         waitForBanner("activated successfully");
     }
 
-    private <T> T interactAndGet(java.util.concurrent.Callable<T> c) throws Exception {
-        java.util.concurrent.atomic.AtomicReference<T> ref = new java.util.concurrent.atomic.AtomicReference<>();
-        interact(() -> {
-            try {
-                ref.set(c.call());
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        return ref.get();
-    }
 }

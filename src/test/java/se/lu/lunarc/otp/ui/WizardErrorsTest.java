@@ -107,10 +107,7 @@ class WizardErrorsTest extends WizardRobot {
         openOn(null);
         signIn(server, "alice");
         server.clock.advance(Duration.ofMinutes(16));
-        interact(() -> lookup("#tabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel().select(1));
-        clickOn("#activateNew");
-        waitFor("#name");
-        clickOn("#name").write("Phone");
+        nameANewToken("Phone");
         clickOn("#next");
         waitFor("#proceed");
         assertThat(bannerText()).isEqualTo("Your session has ended. Sign in again.");

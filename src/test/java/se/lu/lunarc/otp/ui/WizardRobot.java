@@ -156,4 +156,25 @@ public class WizardRobot extends FxRobot {
     protected Label label(String query) {
         return lookup(query).queryAs(Label.class);
     }
+
+    /** {@code c} run on the FX thread, its value handed back. */
+    protected <T> T onFx(java.util.concurrent.Callable<T> c) {
+        java.util.concurrent.atomic.AtomicReference<T> ref = new java.util.concurrent.atomic.AtomicReference<>();
+        interact(() -> {
+            try {
+                ref.set(c.call());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return ref.get();
+    }
+
+    /** From the account view: the Tokens tab, "Activate …", and {@code name} typed on the Name screen. */
+    protected void nameANewToken(String name) {
+        interact(() -> lookup("#tabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel().select(1));
+        clickOn("#activateNew");
+        waitFor("#name");
+        clickOn("#name").write(name);
+    }
 }

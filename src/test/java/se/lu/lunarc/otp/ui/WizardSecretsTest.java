@@ -29,24 +29,10 @@ class WizardSecretsTest extends WizardRobot {
         server.close();
     }
 
-    private String onFx(java.util.concurrent.Callable<String> c) {
-        AtomicReference<String> ref = new AtomicReference<>();
-        interact(() -> {
-            try {
-                ref.set(c.call());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        return ref.get();
-    }
 
     private void toTheQrScreen() {
         signIn(server, "alice");
-        interact(() -> lookup("#tabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel().select(1));
-        clickOn("#activateNew");
-        waitFor("#name");
-        clickOn("#name").write("Phone");
+        nameANewToken("Phone");
         clickOn("#next");
         waitFor("#qr");
     }
@@ -61,9 +47,9 @@ class WizardSecretsTest extends WizardRobot {
         String secret = wizard.state().enrollment().enrollment().secret();
         clickOn("#showKey");
         Node key = lookup("#key").query();
-        assertThat(onFx(key::getAccessibleText)).contains(String.join(" ", secret.split("")));
+        assertThat(onFx(() -> key.getAccessibleText())).contains(String.join(" ", secret.split("")));
         waitUntil("the QR to be covered", () -> showing("#covered"));
-        assertThat(onFx(key::getAccessibleText)).isNull();
+        assertThat(onFx(() -> key.getAccessibleText())).isNull();
 
         clickOn("Show again");
         waitFor("#qr");
@@ -102,7 +88,7 @@ class WizardSecretsTest extends WizardRobot {
         type(javafx.scene.input.KeyCode.BACK_SPACE);
         write("w");
         var field = lookup("#password").queryAs(se.lu.lunarc.otp.ui.common.SecretField.class);
-        assertThat(onFx(field::getText)).isEqualTo("\u2022".repeat(8));
+        assertThat(onFx(() -> field.getText())).isEqualTo("\u2022".repeat(8));
         assertThat(onFx(() -> new String(field.password()))).isEqualTo("alice-pw");
         // select all and copy: the clipboard gets nothing of it
         interact(() -> {
