@@ -104,7 +104,7 @@ public final class TokenService {
             }
             long nowStep = TOTP.step(now);
             // one look over ±2 steps: ±1 activates, a match further off is the phone's clock
-            Long matched = TOTP.isWellFormed(code) ? matchStep(t, code, nowStep, 2) : null;
+            Long matched = TOTP.isWellFormed(code) ? lookUp(t, code, nowStep, 2).step() : null;
             boolean drift = matched != null && Math.abs(matched - (nowStep + t.driftSteps())) > 1;
             if (matched != null && !drift) {
                 TokenRecord active = t.activatedAt(now, now.plus(Duration.ofDays(limits.lifetimeDays())), matched);
@@ -217,37 +217,28 @@ public final class TokenService {
     }
 
     /**
-     * The step within ±{@code window} of now (plus the learned drift) whose code is {@code code}, newer than any
-     * code accepted before, the one nearest now when there are several; null when there is none.
+     * What {@code code} is for this token within ±{@code window} steps of now (plus the learned drift):
+     * {@code step} is the matching step newer than any accepted before, the one nearest now when there are
+     * several (null when none); {@code replayed} says it matches a step that was already accepted.
      */
-    Long matchStep(TokenRecord t, String code, long nowStep, int window) {
+    record Lookup(Long step, boolean replayed) {}
+
+    Lookup lookUp(TokenRecord t, String code, long nowStep, int window) {
         byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
         try {
             long centre = nowStep + t.driftSteps();
             Long found = null;
+            boolean replayed = false;
             // every candidate is computed, so the time taken does not tell which one matched
             for (long s = centre - window; s <= centre + window; s++) {
+                boolean matches = TOTP.matches(secret, s, code);
                 boolean nearer = found == null || Math.abs(s - centre) < Math.abs(found - centre);
-                if (TOTP.matches(secret, s, code) && s > t.lastStep() && nearer) {
+                if (matches && s > t.lastStep() && nearer) {
                     found = s;
                 }
+                replayed |= matches && s <= t.lastStep();
             }
-            return found;
-        } finally {
-            Arrays.fill(secret, (byte) 0);
-        }
-    }
-
-    /** Whether {@code code} is this token's code for a step within the window that was already accepted. */
-    boolean wasUsed(TokenRecord t, String code, long nowStep, int window) {
-        byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
-        try {
-            long centre = nowStep + t.driftSteps();
-            boolean used = false;
-            for (long s = centre - window; s <= centre + window; s++) {
-                used |= s <= t.lastStep() && TOTP.matches(secret, s, code);
-            }
-            return used;
+            return new Lookup(found, replayed);
         } finally {
             Arrays.fill(secret, (byte) 0);
         }

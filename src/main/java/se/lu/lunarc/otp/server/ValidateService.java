@@ -119,13 +119,13 @@ public final class ValidateService {
             boolean replayed = false;
             if (TOTP.isWellFormed(code)) {
                 for (TokenRecord t : usable) {
-                    Long step = tokens.matchStep(t, code, TOTP.step(now), 1);
-                    if (step != null) {
-                        store.update(c, t.usedAt(now, step));
+                    TokenService.Lookup found = tokens.lookUp(t, code, TOTP.step(now), 1);
+                    if (found.step() != null) {
+                        store.update(c, t.usedAt(now, found.step()));
                         store.saveSourceState(c, user, source, new TokenStore.SourceState(0, 0, nowSecond));
                         return CodeCheck.ACCEPTED;
                     }
-                    if (tokens.wasUsed(t, code, TOTP.step(now), 1)) {
+                    if (found.replayed()) {
                         replayed = true;
                         store.update(c, t.replayedAt(now)); // shown on the Tokens tab at the next sign-in
                     }
