@@ -48,6 +48,16 @@ public final class RateLimiter {
         }
     }
 
+    /** Takes one attempt for {@code key} if there is one left: for callers that refuse in a protocol of their own. */
+    public boolean tryTake(String key) {
+        return bucket(key).tryConsume(1);
+    }
+
+    /** Whether {@code key} has an attempt left, taking none. */
+    public boolean hasRoom(String key) {
+        return bucket(key).getAvailableTokens() >= 1;
+    }
+
     /** For limits on failures: throws {@code rate_limited} when {@code key} has none left, takes nothing. */
     public void requireRoom(String key, String what) {
         Bucket bucket = bucket(key);

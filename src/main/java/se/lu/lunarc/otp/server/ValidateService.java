@@ -113,7 +113,7 @@ public final class ValidateService {
             if (nowSecond < state.nextTryEpochSecond()) {
                 return CodeCheck.THROTTLED;
             }
-            if (!state.knownGood() && !hasRoom(newSourceFailures, user)) {
+            if (!state.knownGood() && !newSourceFailures.hasRoom(user)) {
                 return CodeCheck.THROTTLED;
             }
             boolean replayed = false;
@@ -152,14 +152,6 @@ public final class ValidateService {
         return over <= 0 ? 0 : Math.min(longestWaitSeconds, 1L << Math.min(over - 1, 30));
     }
 
-    private static boolean hasRoom(RateLimiter limiter, String key) {
-        try {
-            limiter.requireRoom(key, "code attempts");
-            return true;
-        } catch (ProblemException none) {
-            return false;
-        }
-    }
 
     /** Whether the user has a token that can log in now (active, not expired). */
     public boolean hasActiveToken(String username) throws SQLException {

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import se.lu.lunarc.otp.api.Usernames;
 import se.lu.lunarc.otp.server.PhoneMask;
-import se.lu.lunarc.otp.server.ProblemException;
 import se.lu.lunarc.otp.server.RateLimiter;
 import se.lu.lunarc.otp.server.Secrets;
 import se.lu.lunarc.otp.server.ServerConfig;
@@ -90,7 +89,7 @@ final class RadiusAuthenticator {
             audit.recordRadius("radius_reject", null, r.address(), r.nas(), "username_invalid");
             return new Reject(null);
         }
-        if (!take(perClient, client.name())) {
+        if (!perClient.tryTake(client.name())) {
             return reject(r, "rate_limited_client", messages.text("radius.rateLimited"));
         }
         if (r.state() != null) {
@@ -180,7 +179,7 @@ final class RadiusAuthenticator {
     }
 
     private Answer checkCode(Request r, String code) throws SQLException {
-        if (!take(perUser, r.username())) {
+        if (!perUser.tryTake(r.username())) {
             return reject(r, "rate_limited_user", messages.text("radius.rateLimited"));
         }
         CodeCheck check = codes.check(r.username(), code, station(r));
@@ -193,7 +192,7 @@ final class RadiusAuthenticator {
     }
 
     private Answer checkSmsCode(Request r) {
-        if (!take(perUser, r.username())) {
+        if (!perUser.tryTake(r.username())) {
             return reject(r, "rate_limited_user", messages.text("radius.rateLimited"));
         }
         return switch (sms.verify(r.username(), passwordText(r))) {
@@ -241,7 +240,7 @@ final class RadiusAuthenticator {
 
     /** The user, empty for a wrong password or unknown user, null when this user and station may not try now. */
     private Optional<User> checkPassword(Request r, byte[] passwordBytes) {
-        if (!take(passwordPerStation, r.username() + "\n" + station(r))) {
+        if (!passwordPerStation.tryTake(r.username() + "\n" + station(r))) {
             return null;
         }
         char[] password = utf8(passwordBytes);
@@ -257,14 +256,6 @@ final class RadiusAuthenticator {
         return new Reject(message);
     }
 
-    private static boolean take(RateLimiter limiter, String key) {
-        try {
-            limiter.take(key, "RADIUS requests");
-            return true;
-        } catch (ProblemException limited) {
-            return false;
-        }
-    }
 
     private static boolean allDigits(byte[] b, int from) {
         for (int i = from; i < b.length; i++) {
