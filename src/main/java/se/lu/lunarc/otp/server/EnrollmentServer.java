@@ -46,7 +46,7 @@ public final class EnrollmentServer implements AutoCloseable {
             cfg.jsonMapper(new JavalinJackson(json, false));
             cfg.http.maxRequestSize = 64 * 1024L;
             cfg.http.prefer405over404 = true;
-            ProblemErrorHandler errors = new ProblemErrorHandler(json);
+            ProblemErrorHandler errors = new ProblemErrorHandler(json, tls);
             cfg.jetty.modifyServer(server -> server.setErrorHandler(errors));
             cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(errors));
             cfg.jetty.modifyHttpConfiguration(http -> {
@@ -69,13 +69,7 @@ public final class EnrollmentServer implements AutoCloseable {
                 });
             }
             cfg.routes.before(ctx -> {
-                ctx.header("Cache-Control", SecurityHeaders.CACHE_CONTROL);
-                ctx.header("X-Content-Type-Options", "nosniff");
-                ctx.header("Content-Security-Policy", SecurityHeaders.CSP);
-                ctx.header("Referrer-Policy", "no-referrer");
-                if (tls) {
-                    ctx.header("Strict-Transport-Security", SecurityHeaders.HSTS);
-                }
+                SecurityHeaders.apply(ctx::header, tls);
                 // methods are case-sensitive (RFC 9110): "get" is not GET; HEAD and OPTIONS are not in the contract
                 if (!CONTRACT_METHODS.contains(ctx.req().getMethod())) {
                     throw new HttpResponseException(405, "Method not allowed");

@@ -18,9 +18,11 @@ import java.nio.ByteBuffer;
  */
 final class ProblemErrorHandler extends ErrorHandler {
     private final ObjectMapper json;
+    private final boolean tls;
 
-    ProblemErrorHandler(ObjectMapper json) {
+    ProblemErrorHandler(ObjectMapper json, boolean tls) {
         this.json = json;
+        this.tls = tls;
     }
 
     @Override
@@ -29,7 +31,7 @@ final class ProblemErrorHandler extends ErrorHandler {
         Problem p = HttpProblems.forStatus(status instanceof Integer code ? code : response.getStatus());
         response.setStatus(p.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, EnrollmentServer.PROBLEM_JSON);
-        SecurityHeaders.apply(response.getHeaders());
+        SecurityHeaders.apply(response.getHeaders()::put, tls);
         response.write(true, ByteBuffer.wrap(bytes(p)), callback);
         return true;
     }
@@ -39,7 +41,7 @@ final class ProblemErrorHandler extends ErrorHandler {
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         Problem p = HttpProblems.forStatus(status);
         fields.put(HttpHeader.CONTENT_TYPE, EnrollmentServer.PROBLEM_JSON);
-        SecurityHeaders.apply(fields);
+        SecurityHeaders.apply(fields::put, tls);
         return ByteBuffer.wrap(bytes(p));
     }
 
