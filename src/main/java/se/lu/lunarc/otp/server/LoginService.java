@@ -189,7 +189,6 @@ public final class LoginService {
         audit.record("sms_sent", login.user.username(), address);
     }
 
-
     private SmsInfo smsInfo(PendingLogin login) {
         Instant now = clock.instant();
         long resendAfter = login.resends >= MAX_RESENDS ? -1

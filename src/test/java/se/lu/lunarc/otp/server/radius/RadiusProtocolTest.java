@@ -26,7 +26,6 @@ import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static se.lu.lunarc.otp.server.ServerConfig.RadiusClient.CHALLENGE;
 import static se.lu.lunarc.otp.server.ServerConfig.RadiusClient.CONCATENATED;
 import static se.lu.lunarc.otp.server.ServerConfig.RadiusClient.OTP_ONLY;
