@@ -1,6 +1,5 @@
 package se.lu.lunarc.otp.app;
 
-import se.lu.lunarc.otp.api.ErrorCode;
 import se.lu.lunarc.otp.client.ApiException;
 
 import java.time.Instant;
@@ -9,30 +8,12 @@ import java.util.List;
 import java.util.ResourceBundle;
 
 /**
- * The enrollment's decisions, made once for the window and the terminal, which only present them: what a
- * failure means for the step it happened in, which actions a token's status allows, when a failure's details are
+ * The enrollment's decisions besides the order of its steps ({@link EnrollmentSteps}), made once for the window
+ * and the terminal, which only present them: which actions a token's status allows, when a failure's details are
  * worth showing, how a date that never happened reads.
  */
 public final class Flow {
     private Flow() {}
-
-    /** After a failed SMS code: try another code, or this sign-in is over and starts again from the password. */
-    public enum AfterCodeFailure { TRY_AGAIN, START_AGAIN }
-
-    public static AfterCodeFailure afterCodeFailure(ApiException e) {
-        // expired, out of tries, out of resends: no code can finish this sign-in any more
-        return e.is(ErrorCode.CODE_EXPIRED) || e.is(ErrorCode.TOO_MANY_ATTEMPTS) ? AfterCodeFailure.START_AGAIN
-                : AfterCodeFailure.TRY_AGAIN;
-    }
-
-    /** After a failed first code for a new token: try another code, or this activation is over. */
-    public enum AfterActivationFailure { TRY_AGAIN, ENDED }
-
-    public static AfterActivationFailure afterActivationFailure(ApiException e) {
-        return e.is(ErrorCode.ENROLLMENT_EXPIRED) || e.is(ErrorCode.TOO_MANY_ATTEMPTS) || e.is(ErrorCode.TOKEN_NOT_FOUND)
-                || e.is(ErrorCode.TOKEN_STATE) || e.is(ErrorCode.SESSION_EXPIRED)
-                ? AfterActivationFailure.ENDED : AfterActivationFailure.TRY_AGAIN;
-    }
 
     /** Whether support needs the copyable details: an answer nobody expected, or a fault of this program. */
     public static boolean showDetails(ApiException e) {

@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.text;
 
+import se.lu.lunarc.otp.app.EnrollmentSteps;
+import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
 import se.lu.lunarc.otp.app.Flow;
 
 import se.lu.lunarc.otp.app.Texts;
@@ -38,6 +40,13 @@ public final class TextWizard {
     private final TerminalQr.Style qrStyle;
     private final ClientHolder holder;
     private EnrollmentClient client;
+    private final EnrollmentSteps steps = new EnrollmentSteps();
+    // what the steps pass on to each other
+    private LoginStarted login;
+    private Me me;
+    private List<Token> tokens = List.of();
+    private CreatedToken created;
+    private Token activating;
     /** Lines printed since the QR code began, while it is on screen; -1 when none is. */
     private volatile int qrLines = -1;
 
@@ -70,11 +79,17 @@ public final class TextWizard {
                 return 1;
             }
             while (true) {
-                if (!signIn()) {
-                    return 0;
-                }
-                if (!account()) {
-                    return 0;
+                switch (steps.step()) {
+                    case SIGN_IN -> signIn();
+                    case SMS_CODE -> smsCode();
+                    case ACCOUNT -> {
+                        if (!account()) {
+                            return 0;
+                        }
+                    }
+                    case NAME -> name();
+                    case QR -> showQr();
+                    case ACTIVATE -> activate();
                 }
             }
         } catch (EndOfInput e) {
@@ -114,72 +129,77 @@ public final class TextWizard {
     }
 
     private void error(ApiException e) {
-        term.println("! " + ErrorMessages.text(rb, e));
+        line("! " + ErrorMessages.text(rb, e));
         if (Flow.showDetails(e)) {
-            term.println("  " + t("text.details") + " " + e.diagnostics());
+            line("  " + t("text.details") + " " + e.diagnostics());
+        }
+    }
+
+    /** A request of the current step failed: the flow decides whether the step is tried again; then says so. */
+    private void failed(ApiException e) {
+        EnrollmentSteps.Step from = steps.step();
+        EnrollmentSteps.AfterFailure after = steps.failed(e);
+        if (!after.stays(from)) {
+            leftEnrollment(); // first: the message stays on screen when the key goes
+        }
+        error(e);
+        if (after.startAgain()) {
+            term.println(t("code.startAgain"));
         }
     }
 
     // ---- sign in ------------------------------------------------------------------------------------------
 
-    private boolean signIn() throws IOException {
-        while (true) {
-            term.println("");
-            term.println("== " + t("signin.title") + " ==");
-            if (settings.demo()) {
-                term.println(t("demo.credentials") + " demo / lunarc-demo");
-            }
-            String user = ask(t("text.username"));
-            if (user.isEmpty()) {
-                continue;
-            }
-            char[] password = term.askSecret(t("text.password"));
-            if (password == null) {
-                throw new EndOfInput();
-            }
-            LoginStarted login;
-            try {
-                term.println(t("text.humanCheck"));
-                var proof = HumanCheckSolver.solve(client.humanCheck());
-                login = client.login(user, password, proof);
-            } catch (ApiException e) {
-                error(e);
-                continue;
-            } finally {
-                Arrays.fill(password, '\0');
-            }
-            if (smsCode(login)) {
-                return true;
-            }
+    private void signIn() throws IOException {
+        me = null;
+        term.println("");
+        term.println("== " + t("signin.title") + " ==");
+        if (settings.demo()) {
+            term.println(t("demo.credentials") + " demo / lunarc-demo");
         }
-    }
-
-    /** True once signed in; false to go back to the username. */
-    private boolean smsCode(LoginStarted login) throws IOException {
+        String user = ask(t("text.username"));
+        if (user.isEmpty()) {
+            return;
+        }
+        char[] password = term.askSecret(t("text.password"));
+        if (password == null) {
+            throw new EndOfInput();
+        }
+        try {
+            term.println(t("text.humanCheck"));
+            var proof = HumanCheckSolver.solve(client.humanCheck());
+            login = client.login(user, password, proof);
+        } catch (ApiException e) {
+            failed(e);
+            return;
+        } finally {
+            Arrays.fill(password, '\0');
+        }
         var sms = login.sms();
         term.println(t("code.sentTo", sms.maskedPhone()) + " " + t("text.validMinutes", (sms.expiresInSeconds() + 59) / 60));
         showDemoSms();
-        while (true) {
-            String code = askCode(t("text.codePrompt"));
-            if (code.equalsIgnoreCase("b")) {
-                return false;
+        steps.move(Move.DONE);
+    }
+
+    private void smsCode() throws IOException {
+        String code = askCode(t("text.codePrompt"));
+        if (code.equalsIgnoreCase("b")) {
+            login = null;
+            steps.move(Move.BACK);
+            return;
+        }
+        try {
+            if (code.equalsIgnoreCase("r")) {
+                var sms = client.resend(login.loginId());
+                term.println(t("code.resent", sms.maskedPhone()));
+                showDemoSms();
+                return;
             }
-            try {
-                if (code.equalsIgnoreCase("r")) {
-                    sms = client.resend(login.loginId());
-                    term.println(t("code.resent", sms.maskedPhone()));
-                    showDemoSms();
-                    continue;
-                }
-                client.submitCode(login.loginId(), code);
-                return true;
-            } catch (ApiException e) {
-                error(e);
-                if (Flow.afterCodeFailure(e) == Flow.AfterCodeFailure.START_AGAIN) {
-                    term.println(t("code.startAgain"));
-                    return false;
-                }
-            }
+            client.submitCode(login.loginId(), code);
+            login = null;
+            steps.move(Move.DONE);
+        } catch (ApiException e) {
+            failed(e);
         }
     }
 
@@ -194,52 +214,46 @@ public final class TextWizard {
 
     // ---- account ------------------------------------------------------------------------------------------
 
-    /** The account until log out (false: quit) or an ended session (true: sign in again). */
+    /** One look at the account and one choice; false when the user logged out to quit. */
     private boolean account() throws IOException {
         try {
-            Me me = client.me();
-            term.println("");
-            term.println("== " + t("account.general") + " ==");
-            term.println("  " + t("general.displayName") + ": " + me.displayName());
-            term.println("  " + t("general.username") + ": " + me.username());
-            term.println("  " + t("general.email") + ": " + me.email());
-            term.println("  " + t("general.phone") + ": " + me.maskedPhone());
-            term.println("  " + t("general.affiliation") + ": " + me.affiliation());
-            while (true) {
-                List<Token> tokens = client.tokens();
+            if (me == null) {
+                me = client.me();
                 term.println("");
-                term.println("== " + t("account.tokens") + " ==");
-                if (tokens.isEmpty()) {
-                    term.println("  " + t("tokens.none"));
-                }
-                for (int i = 0; i < tokens.size(); i++) {
-                    Token tk = tokens.get(i);
-                    term.println("  " + (i + 1) + ". " + tk.name() + "  [" + t("status." + tk.status()) + "]");
-                }
-                term.println(t("text.tokenMenu", settings.appName()));
-                String choice = ask("> ");
-                try {
-                    if (choice.equalsIgnoreCase("n")) {
-                        enroll(tokens);
-                    } else if (choice.equalsIgnoreCase("q")) {
-                        client.logout();
-                        term.println(t("signin.loggedOut"));
-                        return false;
-                    } else if (choice.matches("\\d+") && Integer.parseInt(choice) >= 1
-                            && Integer.parseInt(choice) <= tokens.size()) {
-                        tokenActions(tokens.get(Integer.parseInt(choice) - 1));
-                    }
-                } catch (ApiException e) {
-                    if (e.is("session_expired")) {
-                        throw e;
-                    }
-                    error(e);
-                }
+                term.println("== " + t("account.general") + " ==");
+                term.println("  " + t("general.displayName") + ": " + me.displayName());
+                term.println("  " + t("general.username") + ": " + me.username());
+                term.println("  " + t("general.email") + ": " + me.email());
+                term.println("  " + t("general.phone") + ": " + me.maskedPhone());
+                term.println("  " + t("general.affiliation") + ": " + me.affiliation());
+            }
+            tokens = client.tokens();
+            term.println("");
+            term.println("== " + t("account.tokens") + " ==");
+            if (tokens.isEmpty()) {
+                term.println("  " + t("tokens.none"));
+            }
+            for (int i = 0; i < tokens.size(); i++) {
+                Token tk = tokens.get(i);
+                term.println("  " + (i + 1) + ". " + tk.name() + "  [" + t("status." + tk.status()) + "]");
+            }
+            term.println(t("text.tokenMenu", settings.appName()));
+            String choice = ask("> ");
+            if (choice.equalsIgnoreCase("n")) {
+                steps.move(Move.NEW_TOKEN);
+            } else if (choice.equalsIgnoreCase("q")) {
+                client.logout();
+                steps.move(Move.LOG_OUT);
+                term.println(t("signin.loggedOut"));
+                return false; // the terminal's way of closing the window
+            } else if (choice.matches("\\d+") && Integer.parseInt(choice) >= 1
+                    && Integer.parseInt(choice) <= tokens.size()) {
+                tokenActions(tokens.get(Integer.parseInt(choice) - 1));
             }
         } catch (ApiException e) {
-            error(e);
-            return e.is("session_expired");
+            failed(e);
         }
+        return true;
     }
 
     private void tokenActions(Token tk) throws IOException, ApiException {
@@ -286,7 +300,10 @@ public final class TextWizard {
                     done("tokens.revoked", tk.name());
                 }
             }
-            case "f" -> activate(tk, null);
+            case "f" -> {
+                activating = tk;
+                steps.move(Move.FINISH_PENDING);
+            }
             default -> { }
         }
     }
@@ -297,25 +314,29 @@ public final class TextWizard {
 
     // ---- a new token ----------------------------------------------------------------------------------------
 
-    private void enroll(List<Token> tokens) throws IOException, ApiException {
+    private void name() throws IOException {
         term.println("");
         term.println("== " + t("name.title") + " ==");
         String name;
         while (true) {
             name = ask(t("name.label") + ": ");
             TokenNameRule broken = TokenNameRule.broken(name, TokenNameRule.namesInUse(tokens));
-            String problem = broken == null ? null : t(broken.messageKey());
-            if (problem == null) {
+            if (broken == null) {
                 break;
             }
-            term.println("! " + problem);
+            term.println("! " + t(broken.messageKey()));
         }
-        CreatedToken created = client.createToken(name);
-        showQr(created.enrollment());
-        activate(created.token(), created.enrollment());
+        try {
+            created = client.createToken(name);
+            activating = created.token();
+            steps.move(Move.DONE);
+        } catch (ApiException e) {
+            failed(e);
+        }
     }
 
-    private void showQr(Enrollment e) {
+    private void showQr() {
+        Enrollment e = created.enrollment();
         term.println("");
         qrLines = 0;
         line("== " + t("qr.title") + " ==");
@@ -332,6 +353,7 @@ public final class TextWizard {
         }
         line(t("text.key") + " " + e.secret().replaceAll("(.{4})(?!$)", "$1 "));
         line(t("qr.settings", e.algorithm().replace("SHA1", "SHA-1"), e.digits(), e.period(), e.issuer(), e.account()));
+        steps.move(Move.DONE);
     }
 
     private void line(String s) {
@@ -351,33 +373,42 @@ public final class TextWizard {
         }
     }
 
-    private void activate(Token token, Enrollment e) throws IOException, ApiException {
+    private void activate() throws IOException {
+        if (qrLines < 0) {
+            term.println("");
+            term.println("== " + activating.name() + " ==");
+        }
         term.println(t("activate.text"));
-        while (true) {
+        while (steps.step() == EnrollmentSteps.Step.ACTIVATE) {
             String code = askCode(t("text.activatePrompt"));
-            if (code.equalsIgnoreCase("c")) {
-                clearQr();
-                term.println(t("qr.closedPending", token.name()));
-                return;
-            }
             if (qrLines >= 0) {
                 qrLines++; // the prompt's line
             }
-            try {
-                Token active = client.activate(token.id(), code);
-                clearQr();
-                term.println("* " + t("activate.success", settings.appName(), active.name()));
+            if (code.equalsIgnoreCase("c")) {
+                String name = activating.name();
+                steps.move(Move.CANCEL);
+                leftEnrollment();
+                term.println(t("qr.closedPending", name));
                 return;
-            } catch (ApiException ex) {
-                if (Flow.afterActivationFailure(ex) == Flow.AfterActivationFailure.ENDED) {
-                    clearQr();
-                    throw ex;
-                }
-                error(ex);
-                if (qrLines >= 0) {
-                    qrLines++;
-                }
             }
+            try {
+                Token active = client.activate(activating.id(), code);
+                steps.move(Move.DONE);
+                leftEnrollment();
+                term.println("* " + t("activate.success", settings.appName(), active.name()));
+            } catch (ApiException ex) {
+                failed(ex);
+            }
+        }
+    }
+
+    /** The enrollment is over however it ended: its key leaves the screen and memory. */
+    private void leftEnrollment() {
+        EnrollmentSteps.Step now = steps.step();
+        if (now != EnrollmentSteps.Step.QR && now != EnrollmentSteps.Step.ACTIVATE) {
+            clearQr();
+            created = null;
+            activating = null;
         }
     }
 }

@@ -1,56 +1,80 @@
 package se.lu.lunarc.otp.ui;
 
+import se.lu.lunarc.otp.app.EnrollmentSteps;
+import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
+import se.lu.lunarc.otp.app.EnrollmentSteps.Step;
 import se.lu.lunarc.otp.app.ErrorMessages;
 
 import javafx.fxml.FXMLLoader;
 import javafx.scene.Parent;
 import javafx.scene.layout.BorderPane;
-import se.lu.lunarc.otp.api.ErrorCode;
 import se.lu.lunarc.otp.client.ApiException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 
-/** Shows one screen at a time in the window's frame, each loaded from its FXML with the controller factory. */
+/**
+ * Shows one screen at a time in the window's frame, each loaded from its FXML with the controller factory. Which
+ * screen comes next is not decided here but by the flow's {@link EnrollmentSteps}, which the terminal drives too.
+ */
 public final class Navigator {
-    public enum Page {
-        SIGN_IN("signin/SignIn.fxml"), CODE("code/Code.fxml"), ACCOUNT("account/Account.fxml"),
-        NAME("enroll/Name.fxml"), QR("enroll/Qr.fxml"), ACTIVATE("enroll/Activate.fxml");
-
-        final String fxml;
-
-        Page(String fxml) {
-            this.fxml = fxml;
-        }
-    }
-
     private final BorderPane frame;
     private final WizardState state;
-    private Page page;
+    private final EnrollmentSteps steps = new EnrollmentSteps();
+    private Step page;
     private ScreenController controller;
-    private Consumer<Page> listener = p -> { };
+    private Consumer<Step> listener = p -> { };
 
     public Navigator(BorderPane frame, WizardState state) {
         this.frame = frame;
         this.state = state;
     }
 
-    public Page page() {
+    public Step page() {
         return page;
     }
 
-    public void onPageChange(Consumer<Page> l) {
+    public boolean signedIn() {
+        return steps.signedIn();
+    }
+
+    public void onPageChange(Consumer<Step> l) {
         this.listener = l;
     }
 
-    public void go(Page next) {
+    private static String fxml(Step step) {
+        return switch (step) {
+            case SIGN_IN -> "signin/SignIn.fxml";
+            case SMS_CODE -> "code/Code.fxml";
+            case ACCOUNT -> "account/Account.fxml";
+            case NAME -> "enroll/Name.fxml";
+            case QR -> "enroll/Qr.fxml";
+            case ACTIVATE -> "enroll/Activate.fxml";
+        };
+    }
+
+    /** The user did {@code move} on the current screen: shows the screen the flow says comes next. */
+    public void move(Move move) {
+        if (page != steps.step()) {
+            return; // the flow has already left this screen (a failure is taking it elsewhere): a stale move
+        }
+        go(steps.move(move));
+    }
+
+    /** The first screen, or back to it when the session is over whatever the screen. */
+    public void start() {
+        steps.reset();
+        go(Step.SIGN_IN);
+    }
+
+    private void go(Step next) {
         if (controller != null) {
             controller.onHide();
         }
         // what the old screen asked for is no longer wanted on the new one
         state.tasks.leaveScreen();
-        FXMLLoader loader = new FXMLLoader(Navigator.class.getResource(next.fxml), state.bundle());
+        FXMLLoader loader = new FXMLLoader(Navigator.class.getResource(fxml(next)), state.bundle());
         loader.setControllerFactory(type -> {
             try {
                 return type.getConstructor(WizardState.class, Navigator.class).newInstance(state, this);
@@ -63,6 +87,9 @@ public final class Navigator {
             root = loader.load();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        if (next == Step.ACCOUNT || next == Step.SIGN_IN) {
+            state.endEnrollment(); // the key is shown on QR and Activate only; elsewhere it is gone
         }
         page = next;
         controller = loader.getController();
@@ -82,17 +109,29 @@ public final class Navigator {
     }
 
     /**
-     * Failures every screen handles alike: an ended session returns to Sign in with a message. Returns true when
-     * it handled {@code e}.
+     * A request of the current screen failed: when the flow says that no other try can succeed here, shows the
+     * step where the user can go on, with the failure's message, and returns true. False: the screen shows the
+     * failure itself and lets the user try again.
      */
-    public boolean handledGlobally(ApiException e) {
-        if (e.is(ErrorCode.SESSION_EXPIRED) && page != Page.SIGN_IN && page != Page.CODE) {
-            state.signedOut();
-            state.flash(WizardState.Flash.Kind.ERROR, ErrorMessages.text(state.bundle(), e));
-            go(Page.SIGN_IN);
-            return true;
+    public boolean leftAfter(ApiException e) {
+        EnrollmentSteps.AfterFailure after = steps.failed(e);
+        if (after.stays(page)) {
+            return false;
         }
-        return false;
+        String message = ErrorMessages.text(state.bundle(), e)
+                + (after.startAgain() ? " " + state.bundle().getString("code.startAgain") : "");
+        state.flash(WizardState.Flash.Kind.ERROR, message);
+        if (after.next() == Step.SIGN_IN) {
+            state.signedOut();
+            go(Step.SIGN_IN);
+        } else {
+            // the token list shows what became of the token, so it is fetched again first
+            state.tasks.run(() -> state.client.get().tokens(), tokens -> {
+                state.setTokens(tokens);
+                go(after.next());
+            }, f -> go(after.next()));
+        }
+        return true;
     }
 
     /** Stops using the current screen: the window is closing. */

@@ -23,7 +23,6 @@ import javafx.scene.layout.Region;
 import javafx.stage.Stage;
 import se.lu.lunarc.otp.ui.common.SmsInbox;
 
-import java.util.EnumSet;
 import java.util.ResourceBundle;
 
 /**
@@ -83,8 +82,7 @@ public final class Wizard {
             demoStart.setOnFinished(e -> state.tasks.background(() -> state.client.get(), c -> { }, f -> { }));
         }
         navigator.onPageChange(page -> {
-            boolean signedIn = EnumSet.of(Navigator.Page.ACCOUNT, Navigator.Page.NAME, Navigator.Page.QR,
-                    Navigator.Page.ACTIVATE).contains(page);
+            boolean signedIn = navigator.signedIn();
             logout.setVisible(signedIn);
             logout.setManaged(signedIn);
         });
@@ -110,7 +108,7 @@ public final class Wizard {
         stage.setMinHeight(440);
         stage.setOnHidden(e -> close());
         applyTexts();
-        navigator.go(Navigator.Page.SIGN_IN);
+        navigator.start();
         stage.show();
         if (state.settings.demo()) {
             demoStart.play();
@@ -162,7 +160,7 @@ public final class Wizard {
     private void signedOut() {
         state.signedOut();
         state.flash(WizardState.Flash.Kind.INFO, state.bundle().getString("signin.loggedOut"));
-        navigator.go(Navigator.Page.SIGN_IN);
+        navigator.start();
     }
 
     private void close() {

@@ -87,6 +87,16 @@ public final class WizardState {
         activating = null;
     }
 
+    /** The enrollment is over, however it ended: the secret leaves memory and the clipboard. */
+    public void endEnrollment() {
+        fxThread();
+        if (enrollment != null) {
+            clearClipboardIfItHolds(enrollment.enrollment().secret());
+        }
+        enrollment = null;
+        activating = null;
+    }
+
     // The flow's state is changed on the FX thread only: network work reads what it needs before it starts.
     private static void fxThread() {
         if (!javafx.application.Platform.isFxApplicationThread()) {

@@ -12,6 +12,7 @@ import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.app.ErrorMessages;
+import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.Tasks;
@@ -93,7 +94,7 @@ public final class AccountController implements ScreenController, TokenCard.Acti
 
     @FXML
     private void activateNew() {
-        nav.go(Navigator.Page.NAME);
+        nav.move(Move.NEW_TOKEN);
     }
 
     interface Call {
@@ -115,7 +116,7 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     }
 
     private void failed(ApiException e) {
-        if (nav.handledGlobally(e)) {
+        if (nav.leftAfter(e)) {
             return;
         }
         String message = ErrorMessages.text(resources, e);
@@ -168,7 +169,6 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     @Override
     public void finish(Token t) {
         state.setActivating(t);
-        state.setEnrollment(null);
-        nav.go(Navigator.Page.ACTIVATE);
+        nav.move(Move.FINISH_PENDING);
     }
 }

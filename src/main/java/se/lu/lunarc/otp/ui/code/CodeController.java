@@ -1,7 +1,5 @@
 package se.lu.lunarc.otp.ui.code;
 
-import se.lu.lunarc.otp.app.Flow;
-
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.fxml.FXML;
@@ -14,6 +12,7 @@ import se.lu.lunarc.otp.api.Me;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.app.ErrorMessages;
+import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.WizardState;
@@ -102,15 +101,16 @@ public final class CodeController implements ScreenController {
             state.setMe(signedIn.me());
             state.setTokens(signedIn.tokens());
             state.setLogin(null);
-            nav.go(Navigator.Page.ACCOUNT);
+            nav.move(Move.DONE);
         }, this::failed);
     }
 
     private void failed(ApiException e) {
         code.clear();
-        boolean startAgain = Flow.afterCodeFailure(e) == Flow.AfterCodeFailure.START_AGAIN;
-        banner.error(ErrorMessages.text(resources, e) + (startAgain ? " " + resources.getString("code.startAgain") : ""),
-                null, null);
+        if (nav.leftAfter(e)) {
+            return;
+        }
+        banner.error(ErrorMessages.text(resources, e), null, null);
         code.requestFocus();
     }
 
@@ -130,6 +130,6 @@ public final class CodeController implements ScreenController {
     @FXML
     private void back() {
         state.setLogin(null);
-        nav.go(Navigator.Page.SIGN_IN);
+        nav.move(Move.BACK);
     }
 }

@@ -1,6 +1,7 @@
 package se.lu.lunarc.otp.ui.enroll;
 
 import se.lu.lunarc.otp.app.Flow;
+import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
 
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
@@ -65,24 +66,13 @@ public final class ActivateController implements ScreenController {
             Token active = c.activate(token.id(), entered);
             return new Activated(active, c.tokens());
         }, done -> {
-            EnrollmentEnd.drop(state);
             state.setTokens(done.tokens());
             state.flash(WizardState.Flash.Kind.SUCCESS, MessageFormat.format(resources.getString("activate.success"),
                     state.settings.appName(), done.token().name()));
-            nav.go(Navigator.Page.ACCOUNT);
+            nav.move(Move.DONE);
         }, e -> {
             code.clear();
-            if (nav.handledGlobally(e)) {
-                return;
-            }
-            if (Flow.afterActivationFailure(e) == Flow.AfterActivationFailure.ENDED) {
-                // no code can finish this one any more: say so on the token list, which shows what became of it
-                EnrollmentEnd.drop(state);
-                state.flash(WizardState.Flash.Kind.ERROR, ErrorMessages.text(resources, e));
-                state.tasks.run(() -> state.client.get().tokens(), tokens -> {
-                    state.setTokens(tokens);
-                    nav.go(Navigator.Page.ACCOUNT);
-                }, f -> nav.go(Navigator.Page.ACCOUNT));
+            if (nav.leftAfter(e)) {
                 return;
             }
             banner.error(ErrorMessages.text(resources, e), Flow.showDetails(e) ? e.diagnostics() : null, null);
@@ -93,11 +83,6 @@ public final class ActivateController implements ScreenController {
     @FXML
     private void cancel() {
         // back to the QR code while it is still on hand; else to the token list, where the token stays pending
-        if (state.enrollment() != null) {
-            nav.go(Navigator.Page.QR);
-        } else {
-            state.setActivating(null);
-            nav.go(Navigator.Page.ACCOUNT);
-        }
+        nav.move(Move.BACK);
     }
 }

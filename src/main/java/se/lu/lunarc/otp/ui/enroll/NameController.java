@@ -8,6 +8,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import se.lu.lunarc.otp.api.TokenNameRule;
 import se.lu.lunarc.otp.app.ErrorMessages;
+import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.WizardState;
@@ -68,9 +69,9 @@ public final class NameController implements ScreenController {
         state.tasks.run(() -> state.client.get().createToken(chosen), created -> {
             state.setEnrollment(created);
             state.setActivating(created.token());
-            nav.go(Navigator.Page.QR);
+            nav.move(Move.DONE);
         }, e -> {
-            if (!nav.handledGlobally(e)) {
+            if (!nav.leftAfter(e)) {
                 banner.error(ErrorMessages.text(resources, e), Flow.showDetails(e) ? e.diagnostics() : null, null);
             }
         }, cancelled -> {
@@ -84,6 +85,6 @@ public final class NameController implements ScreenController {
 
     @FXML
     private void cancel() {
-        nav.go(Navigator.Page.ACCOUNT);
+        nav.move(Move.CANCEL);
     }
 }

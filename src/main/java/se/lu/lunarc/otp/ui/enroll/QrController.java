@@ -10,6 +10,7 @@ import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
 import se.lu.lunarc.otp.api.Enrollment;
+import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.WizardState;
@@ -113,13 +114,12 @@ public final class QrController implements ScreenController {
 
     @FXML
     private void next() {
-        nav.go(Navigator.Page.ACTIVATE);
+        nav.move(Move.DONE);
     }
 
     @FXML
     private void close() {
         String name = state.enrollment().token().name();
-        EnrollmentEnd.drop(state);
         state.flash(WizardState.Flash.Kind.INFO, MessageFormat.format(resources.getString("qr.closedPending"), name));
         refreshAndReturn();
     }
@@ -127,10 +127,10 @@ public final class QrController implements ScreenController {
     private void refreshAndReturn() {
         state.tasks.run(() -> state.client.get().tokens(), tokens -> {
             state.setTokens(tokens);
-            nav.go(Navigator.Page.ACCOUNT);
+            nav.move(Move.CANCEL);
         }, e -> {
-            if (!nav.handledGlobally(e)) {
-                nav.go(Navigator.Page.ACCOUNT);
+            if (!nav.leftAfter(e)) {
+                nav.move(Move.CANCEL);
             }
         });
     }

@@ -20,6 +20,7 @@ import se.lu.lunarc.otp.api.LoginStarted;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.client.HumanCheckSolver;
 import se.lu.lunarc.otp.app.ErrorMessages;
+import se.lu.lunarc.otp.app.EnrollmentSteps;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.WizardState;
@@ -195,7 +196,7 @@ public final class SignInController implements ScreenController {
     private void signedIn(LoginStarted login) {
         state.setLogin(login);
         state.setCodeSentAt(Instant.now());
-        nav.go(Navigator.Page.CODE);
+        nav.move(EnrollmentSteps.Move.DONE);
     }
 
     private void showFailure(ApiException e, Runnable retry) {
