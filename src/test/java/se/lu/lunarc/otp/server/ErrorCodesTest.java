@@ -17,6 +17,7 @@ import se.lu.lunarc.otp.api.LoginStarted;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.client.HumanCheckSolver;
+import se.lu.lunarc.otp.testing.LoopbackProxy;
 import se.lu.lunarc.otp.testing.TestServer;
 
 import java.nio.file.Path;
@@ -30,9 +31,22 @@ class ErrorCodesTest {
     @TempDir
     Path dir;
     TestServer server;
+    /** In front of the server: every answer the clients got, to hold against the contract. */
+    LoopbackProxy proxy;
+
+    /** {@code started}, with the clients it makes going through a recording proxy. */
+    TestServer recorded(TestServer started) throws Exception {
+        proxy = new LoopbackProxy(started.server().baseUri());
+        return started.behind(proxy);
+    }
 
     @AfterEach
     void stop() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+            assertThat(OpenApiContractTest.undeclared(proxy.answers()))
+                    .as("statuses the spec does not declare for their operation").isEmpty();
+        }
         if (server != null) {
             server.close();
         }
@@ -58,7 +72,7 @@ class ErrorCodesTest {
 
     @Test
     void wrongPasswordAndUnknownUserAnswerTheSame() throws Exception {
-        server = TestServer.start(dir);
+        server = recorded(TestServer.start(dir));
         EnrollmentClient c = server.client();
         ApiException wrongPw = problem(() -> c.login("alice", "nope".toCharArray(), HumanCheckSolver.solve(c.humanCheck())),
                 401, "invalid_credentials");
@@ -69,7 +83,7 @@ class ErrorCodesTest {
 
     @Test
     void humanCheckMustBeSolvedFreshAndOnlyOnce() throws Exception {
-        server = TestServer.start(dir);
+        server = recorded(TestServer.start(dir));
         EnrollmentClient c = server.client();
         HumanProof proof = HumanCheckSolver.solve(c.humanCheck());
         HumanProof wrongNumber = new HumanProof(proof.algorithm(), proof.challenge(), proof.number() + 1, proof.salt(),
@@ -86,7 +100,7 @@ class ErrorCodesTest {
 
     @Test
     void smsCodeWrongExpiredAndTooManyTries() throws Exception {
-        server = TestServer.start(dir);
+        server = recorded(TestServer.start(dir));
         EnrollmentClient c = server.client();
         LoginStarted started = c.login("alice", "alice-pw".toCharArray(), HumanCheckSolver.solve(c.humanCheck()));
         String right = server.lastSmsCode("alice");
@@ -109,7 +123,7 @@ class ErrorCodesTest {
 
     @Test
     void resendWaitsThirtySecondsAndStopsAfterThree() throws Exception {
-        server = TestServer.start(dir);
+        server = recorded(TestServer.start(dir));
         EnrollmentClient c = server.client();
         LoginStarted started = c.login("alice", "alice-pw".toCharArray(), HumanCheckSolver.solve(c.humanCheck()));
         server.clock.advance(Duration.ofSeconds(10));
@@ -126,7 +140,7 @@ class ErrorCodesTest {
     @Test
     void loginAttemptsPerUserAreRateLimitedWithRetryAfter() throws Exception {
         var limits = new ServerConfig.Limits(new ServerConfig.Limit(3, 600), null, null, null, null, null, 0, 0);
-        server = TestServer.start(dir, limits, 0);
+        server = recorded(TestServer.start(dir, limits, 0));
         EnrollmentClient c = server.client();
         for (int i = 0; i < 3; i++) {
             problem(() -> c.login("alice", "nope".toCharArray(), HumanCheckSolver.solve(c.humanCheck())),
@@ -142,7 +156,7 @@ class ErrorCodesTest {
 
     @Test
     void idleSessionExpiresAfterFifteenMinutes() throws Exception {
-        server = TestServer.start(dir);
+        server = recorded(TestServer.start(dir));
         EnrollmentClient c = server.signedIn("alice");
         server.clock.advance(Duration.ofMinutes(14));
         c.tokens(); // activity keeps it open
@@ -155,7 +169,7 @@ class ErrorCodesTest {
 
     @Test
     void tokenNameRulesLimitsAndStates() throws Exception {
-        server = TestServer.start(dir);
+        server = recorded(TestServer.start(dir));
         EnrollmentClient c = server.signedIn("alice");
         problem(() -> c.createToken("   "), 422, "name_invalid");
         problem(() -> c.createToken("x".repeat(65)), 422, "name_invalid");
@@ -179,7 +193,7 @@ class ErrorCodesTest {
 
         // another user cannot see or touch alice's token
         server.close();
-        server = TestServer.start(dir.resolve("two"), null, 1);
+        server = recorded(TestServer.start(dir.resolve("two"), null, 1));
         EnrollmentClient a = server.signedIn("alice");
         EnrollmentClient other = server.signedIn("user00");
         CreatedToken mine = a.createToken("Mine");
@@ -189,7 +203,7 @@ class ErrorCodesTest {
 
     @Test
     void activationCodesWrongDriftedExpiredAndTooMany() throws Exception {
-        server = TestServer.start(dir);
+        server = recorded(TestServer.start(dir));
         EnrollmentClient c = server.signedIn("alice");
         CreatedToken t = c.createToken("Phone");
         String id = t.token().id();
@@ -216,7 +230,7 @@ class ErrorCodesTest {
 
     @Test
     void activeTokensExpireTwoYearsAfterActivation() throws Exception {
-        server = TestServer.start(dir);
+        server = recorded(TestServer.start(dir));
         EnrollmentClient c = server.signedIn("alice");
         CreatedToken t = c.createToken("Phone");
         c.activate(t.token().id(), server.codeNow(t));
@@ -228,7 +242,7 @@ class ErrorCodesTest {
 
     @Test
     void validateNeedsTheServiceKeyAndSlowsWrongCodesDownPerSource() throws Exception {
-        server = TestServer.start(dir);
+        server = recorded(TestServer.start(dir));
         EnrollmentClient c = server.signedIn("alice");
         CreatedToken t = c.createToken("Phone");
         c.activate(t.token().id(), server.codeNow(t));
@@ -252,7 +266,7 @@ class ErrorCodesTest {
 
     @Test
     void malformedRequestsAndUnknownPathsAnswerProblemJsonWithoutInternals() throws Exception {
-        server = TestServer.start(dir);
+        server = recorded(TestServer.start(dir));
         OkHttpClient http = new OkHttpClient();
         ObjectMapper json = new ObjectMapper();
         MediaType type = MediaType.get("application/json");
@@ -264,7 +278,7 @@ class ErrorCodesTest {
                 {"DELETE", "/api/v1/tokens/abc", null, "401", "session_expired"},
         };
         for (String[] k : cases) {
-            Request r = new Request.Builder().url(server.baseUrl() + k[1])
+            Request r = new Request.Builder().url(proxy.uri() + k[1])
                     .method(k[0], k[2] == null ? null : RequestBody.create(k[2], type)).build();
             try (Response resp = http.newCall(r).execute()) {
                 assertThat(resp.code()).as(k[0] + " " + k[1]).isEqualTo(Integer.parseInt(k[3]));

@@ -18,13 +18,18 @@ import se.lu.lunarc.otp.api.SmsInfo;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.api.TokenList;
 import se.lu.lunarc.otp.api.ValidateResult;
+import se.lu.lunarc.otp.client.EnrollmentClient;
+import se.lu.lunarc.otp.client.HumanCheckSolver;
+import se.lu.lunarc.otp.testing.LoopbackProxy;
 import se.lu.lunarc.otp.testing.TestServer;
 
 import java.io.InputStream;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
@@ -34,8 +39,12 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** openapi.yaml is the contract: the server serves exactly its operations, and the shared types match its schemas. */
+/**
+ * openapi.yaml is the contract: the server serves exactly its operations, answers only the statuses each declares,
+ * and the shared types match its schemas.
+ */
 class OpenApiContractTest {
     @TempDir
     Path dir;
@@ -63,6 +72,85 @@ class OpenApiContractTest {
             Set<String> served = server.server().routes().stream()
                     .map(r -> r.method().name() + " " + r.path()).collect(Collectors.toCollection(TreeSet::new));
             assertThat(served).isEqualTo(inSpec);
+        }
+    }
+
+    /** The spec's operation ("METHOD /template") that served {@code a}, or null for a path outside the spec. */
+    static String operationOf(LoopbackProxy.Answer a, JsonNode spec) {
+        String path = a.path().startsWith("/api/v1") ? a.path().substring("/api/v1".length()) : a.path();
+        for (Iterator<Map.Entry<String, JsonNode>> it = spec.get("paths").fields(); it.hasNext(); ) {
+            var template = it.next();
+            if (path.matches(template.getKey().replaceAll("\\{[^/]+}", "[^/]+"))
+                    && template.getValue().has(a.method().toLowerCase(Locale.ROOT))) {
+                return a.method() + " " + template.getKey();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The answers among {@code answers} whose status the spec does not declare for their operation, as
+     * "METHOD /template → status". A 4xx must be listed; a 5xx may fall under "default". Answers to paths outside
+     * the spec (a 404 for a path nobody serves) are not checked.
+     */
+    public static List<String> undeclared(List<LoopbackProxy.Answer> answers) throws Exception {
+        JsonNode spec = spec();
+        List<String> wrong = new ArrayList<>();
+        for (LoopbackProxy.Answer a : answers) {
+            String operation = operationOf(a, spec);
+            if (operation == null) {
+                continue;
+            }
+            String[] methodAndPath = operation.split(" ", 2);
+            JsonNode responses = spec.get("paths").get(methodAndPath[1])
+                    .get(methodAndPath[0].toLowerCase(Locale.ROOT)).get("responses");
+            boolean serverFault = a.status() >= 500 && responses.has("default");
+            if (!responses.has(Integer.toString(a.status())) && !serverFault) {
+                wrong.add(operation + " → " + a.status());
+            }
+        }
+        return wrong;
+    }
+
+    @Test
+    void theWholeFlowAnswersOnlyDeclaredStatuses() throws Exception {
+        try (TestServer server = TestServer.start(dir); LoopbackProxy proxy = new LoopbackProxy(server.server().baseUri())) {
+            server.behind(proxy);
+            EnrollmentClient c = server.client();
+            var started = c.login("alice", "alice-pw".toCharArray(), HumanCheckSolver.solve(c.humanCheck()));
+            server.clock.advance(java.time.Duration.ofSeconds(31));
+            c.resend(started.loginId());
+            c.submitCode(started.loginId(), server.lastSmsCode("alice"));
+            c.me();
+            c.tokens();
+            CreatedToken created = c.createToken("Phone");
+            c.activate(created.token().id(), server.codeNow(created));
+            c.rename(created.token().id(), "Work phone");
+            c.disable(created.token().id());
+            c.enable(created.token().id());
+            server.clock.advance(java.time.Duration.ofSeconds(90));
+            c.resync(created.token().id(), server.codeAt(created, -1), server.codeAt(created, 0));
+            c.validate(server.serviceKey(), "alice", server.codeAt(created, 1));
+            c.sessions();
+            CreatedToken other = c.createToken("Spare");
+            c.revoke(other.token().id());
+            EnrollmentClient second = server.signedIn("alice");
+            c.endSession(c.sessions().stream().filter(x -> !x.current()).findFirst().orElseThrow().id());
+            assertThat(catchThrowable(second::me)).as("the session ended from the other one")
+                    .isInstanceOf(se.lu.lunarc.otp.client.ApiException.class);
+            c.logout();
+
+            JsonNode spec = spec();
+            Set<String> reached = proxy.answers().stream().map(a -> operationOf(a, spec))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            Set<String> all = new TreeSet<>();
+            spec.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
+                if (Set.of("get", "post", "patch", "delete", "put").contains(m)) {
+                    all.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey());
+                }
+            }));
+            assertThat(reached).as("the flow reached every operation of the spec").isEqualTo(all);
+            assertThat(undeclared(proxy.answers())).isEmpty();
         }
     }
 

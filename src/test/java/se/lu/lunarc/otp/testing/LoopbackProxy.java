@@ -16,17 +16,33 @@ import java.util.List;
 import java.util.concurrent.Executors;
 
 /**
- * A loopback HTTP proxy in front of the real backend that holds back the answer to chosen requests, so that a
- * test can act (press Cancel, Back) while a request is in flight. Everything else passes straight through.
+ * A loopback HTTP proxy in front of the real backend, for what a test cannot see from either end alone. It holds
+ * back the answer to chosen requests, so that a test can act (press Cancel, Back) while a request is in flight,
+ * and it notes every answer's status, so that a test can hold them against the contract. Everything else passes
+ * straight through.
  */
-public final class SlowProxy implements AutoCloseable {
+public final class LoopbackProxy implements AutoCloseable {
+    /** One answer as the client saw it: the request's method and path, and the status. */
+    public record Answer(String method, String path, int status) {}
+
+    /** Headers the JDK's client sets itself, or that belong to one connection. */
+    private static final java.util.Set<String> HOP_BY_HOP = java.util.Set.of("host", "content-length", "connection",
+            "upgrade", "expect", "transfer-encoding", "keep-alive", "date");
+
     private final HttpServer server;
+    private final List<Answer> answers;
     private final HttpClient client = HttpClient.newHttpClient();
     private volatile String slowMethod;
     private volatile String slowPathRegex;
     private volatile Duration delay = Duration.ZERO;
 
-    public SlowProxy(URI backend) throws IOException {
+    public LoopbackProxy(URI backend) throws IOException {
+        this(backend, new java.util.concurrent.CopyOnWriteArrayList<>());
+    }
+
+    /** A proxy that adds each answer to {@code answers}, which several proxies may share. */
+    public LoopbackProxy(URI backend, List<Answer> answers) throws IOException {
+        this.answers = answers;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", exchange -> {
@@ -37,18 +53,21 @@ public final class SlowProxy implements AutoCloseable {
                 HttpRequest.Builder r = HttpRequest.newBuilder(backend.resolve(exchange.getRequestURI().toString()))
                         .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                                 : HttpRequest.BodyPublishers.ofByteArray(body));
-                for (String h : List.of("Authorization", "Content-Type", "X-Service-Key")) {
-                    String v = exchange.getRequestHeaders().getFirst(h);
-                    if (v != null) {
-                        r.header(h, v);
+                exchange.getRequestHeaders().forEach((h, values) -> {
+                    if (!HOP_BY_HOP.contains(h.toLowerCase(java.util.Locale.ROOT))) {
+                        values.forEach(v -> r.header(h, v));
                     }
-                }
+                });
                 HttpResponse<byte[]> answer = client.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+                answers.add(new Answer(method, path, answer.statusCode()));
                 if (method.equals(slowMethod) && path.matches(slowPathRegex)) {
                     Thread.sleep(delay.toMillis()); // the server has acted; the answer is late
                 }
-                answer.headers().firstValue("Content-Type")
-                        .ifPresent(t -> exchange.getResponseHeaders().add("Content-Type", t));
+                answer.headers().map().forEach((h, values) -> {
+                    if (!HOP_BY_HOP.contains(h.toLowerCase(java.util.Locale.ROOT)) && !h.startsWith(":")) {
+                        values.forEach(v -> exchange.getResponseHeaders().add(h, v));
+                    }
+                });
                 byte[] out = answer.body();
                 exchange.sendResponseHeaders(answer.statusCode(), out.length == 0 ? -1 : out.length);
                 try (OutputStream o = exchange.getResponseBody()) {
@@ -67,6 +86,11 @@ public final class SlowProxy implements AutoCloseable {
         this.slowMethod = method;
         this.slowPathRegex = pathRegex;
         this.delay = delay;
+    }
+
+    /** Every answer passed on so far, oldest first. */
+    public List<Answer> answers() {
+        return List.copyOf(answers);
     }
 
     public URI uri() {

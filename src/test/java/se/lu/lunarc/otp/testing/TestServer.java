@@ -19,6 +19,7 @@ import se.lu.lunarc.otp.server.users.User;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +43,8 @@ public final class TestServer implements AutoCloseable {
     public final ServerConfig config;
     private final List<User> users;
     private EnrollmentServer server;
+    /** Where {@link #client()} sends its requests: the server itself, or a proxy in front of it. */
+    private URI clientsGoTo;
 
     private TestServer(Path dir, MutableClock clock, ServerConfig config, List<User> users) {
         this.dir = dir;
@@ -138,7 +141,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     public EnrollmentClient client() throws ApiException {
-        return new EnrollmentClient(ClientOptions.of(server.baseUri()).withEnvironment(Map.of()));
+        URI to = clientsGoTo != null ? clientsGoTo : server.baseUri();
+        return new EnrollmentClient(ClientOptions.of(to).withEnvironment(Map.of()));
+    }
+
+    /** From now on, the clients this makes go through {@code proxy}. */
+    public TestServer behind(LoopbackProxy proxy) {
+        clientsGoTo = proxy.uri();
+        return this;
     }
 
     public String serviceKey() throws IOException {
