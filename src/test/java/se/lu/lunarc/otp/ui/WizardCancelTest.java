@@ -4,7 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import se.lu.lunarc.otp.testing.SlowProxy;
+import se.lu.lunarc.otp.testing.LoopbackProxy;
 import se.lu.lunarc.otp.testing.TestServer;
 
 import java.nio.file.Path;
@@ -22,12 +22,12 @@ class WizardCancelTest extends WizardRobot {
     @TempDir
     Path dir;
     TestServer server;
-    SlowProxy proxy;
+    LoopbackProxy proxy;
 
     @BeforeEach
     void start() throws Exception {
         server = TestServer.start(dir);
-        proxy = new SlowProxy(server.server().baseUri());
+        proxy = new LoopbackProxy(server.server().baseUri());
         open(settingsFor(proxy.uri(), Locale.ENGLISH));
     }
 
@@ -93,5 +93,31 @@ class WizardCancelTest extends WizardRobot {
         Thread.sleep(3000);
         assertThat(showing("#tabs")).as("the account view of a sign-in the user went back from").isFalse();
         assertThat(showing("#username")).isTrue();
+    }
+
+    @Test
+    void backOnTheCodeScreenWhileANewCodeIsBeingSent() throws Exception {
+        clickOn("#username").write("alice");
+        clickOn("#password").write("alice" + TestServer.PASSWORD_SUFFIX);
+        clickOn("#human");
+        waitUntil("Proceed to be enabled", () -> !lookup("#proceed").query().isDisabled());
+        clickOn("#proceed");
+        waitFor("#sentTo");
+        // the 30 s before a new code may be asked for pass on both sides
+        server.clock.advance(Duration.ofSeconds(31));
+        onFx(() -> {
+            wizard.state().setCodeSentAt(java.time.Instant.now().minusSeconds(31));
+            return null;
+        });
+        waitUntil("Resend to be enabled", () -> !lookup("#resend").query().isDisabled());
+        proxy.slowDown("POST", "/api/v1/login/[^/]+/resend", Duration.ofSeconds(2));
+        clickOn("#resend");
+        type(javafx.scene.input.KeyCode.ESCAPE); // the screen's Back
+        waitFor("#username");
+        Thread.sleep(3000); // the new code's answer arrives meanwhile
+        assertThat(showing("#username")).as("still on Sign in, where the user went").isTrue();
+        assertThat(showing("#sentTo")).as("no code screen brought back by the late answer").isFalse();
+        assertThat(onFx(() -> wizard.state().login())).as("no sign-in kept for the late answer").isNull();
+        assertThat(bannerText()).doesNotContain("new code was sent");
     }
 }

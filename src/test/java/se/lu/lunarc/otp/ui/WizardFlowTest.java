@@ -18,7 +18,11 @@ import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The whole enrollment through the window, against the real backend on loopback. */
+/**
+ * The enrollment through the window, one step per test so that a failure names its step, against the real
+ * backend on loopback. Each test signs in as a user would; a test of a later step gets there through the earlier
+ * ones, or finds its token already made on the server.
+ */
 class WizardFlowTest extends WizardRobot {
     @TempDir
     Path dir;
@@ -45,21 +49,22 @@ class WizardFlowTest extends WizardRobot {
     }
 
     @Test
-    void signInEnrollActivateAndManageTheToken() throws Exception {
+    void signInOpensTheAccountWithTheGeneralTab() throws Exception {
         assertThat(stage.getTitle()).isEqualTo("Register OTP Authenticator");
         assertThat(lookup("#username").query().isFocused()).as("focus starts in Username").isTrue();
         screenshot("1-sign-in");
         signIn(server, "alice");
-
-        // General tab
         assertThat(text("#displayName")).isEqualTo("User alice");
         assertThat(text("#username")).isEqualTo("alice");
         assertThat(text("#email")).isEqualTo("alice@example.org");
         assertThat(text("#phone")).isEqualTo("+46 70*** **01");
         assertThat(text("#affiliation")).isEqualTo("Lund University");
         screenshot("3-account-general");
+    }
 
-        // Tokens tab → Activate Pocket Pass → name
+    @Test
+    void theNameIsCheckedBeforeAnythingIsSent() throws Exception {
+        signIn(server, "alice");
         interact(() -> lookup("#tabs").queryAs(TabPane.class).getSelectionModel().select(1));
         assertThat(text("#activateNew")).isEqualTo("Activate Pocket Pass");
         clickOn("#activateNew");
@@ -73,11 +78,21 @@ class WizardFlowTest extends WizardRobot {
         eraseText(65);
         write("My phone");
         assertThat(text("#problem")).isEmpty();
-        clickOn("#next");
+        assertThat(server.signedIn("alice").tokens()).as("nothing created while naming").isEmpty();
+    }
 
-        // QR: read back from the screen's pixels, and it is what the server issued
+    /** Names a new token and shows its QR code; returns what the screen's QR code says, read from its pixels. */
+    private String onTheQrScreen(String name) throws Exception {
+        signIn(server, "alice");
+        nameANewToken(name);
+        clickOn("#next");
         waitFor("#qr");
-        String decoded = decodeQrFromScreen();
+        return decodeQrFromScreen();
+    }
+
+    @Test
+    void theQrCodeOnScreenIsTheOneTheServerIssued() throws Exception {
+        String decoded = onTheQrScreen("My phone");
         assertThat(decoded).isEqualTo(wizard.state().enrollment().enrollment().otpauthUri());
         OtpAuthUri uri = OtpAuthUri.parse(decoded);
         assertThat(uri.issuer()).isEqualTo("LUNARC");
@@ -88,9 +103,13 @@ class WizardFlowTest extends WizardRobot {
         assertThat(text("#key")).matches("([A-Z2-7]{4} )*[A-Z2-7]{1,4}");
         assertThat(text("#settings")).contains("TOTP", "SHA-1", "6 digits", "30 seconds", "LUNARC", "alice");
         screenshot("5b-qr-key");
-        clickOn("#next");
+        assertThat(server.signedIn("alice").tokens()).extracting(t -> t.status()).containsExactly("pending");
+    }
 
-        // Activate with the code the phone app would show
+    @Test
+    void theFirstCodeFromTheAppActivatesTheToken() throws Exception {
+        OtpAuthUri uri = OtpAuthUri.parse(onTheQrScreen("My phone"));
+        clickOn("#next");
         waitFor("#finish");
         screenshot("6-activate");
         clickOn("#code").write(uri.totp().code(uri.secret(), server.clock.instant()));
@@ -106,6 +125,16 @@ class WizardFlowTest extends WizardRobot {
         assertThat(lookup(".token-card .titled-pane").queryAs(javafx.scene.control.TitledPane.class).isExpanded())
                 .as("actions wait under More").isFalse();
         screenshot("7-activated");
+        assertThat(server.signedIn("alice").tokens()).extracting(t -> t.status()).containsExactly("active");
+    }
+
+    @Test
+    void anActiveTokenIsRenamedDeactivatedReactivatedSynchronizedAndRevoked() throws Exception {
+        var created = server.enrolled("alice", "My phone");
+        OtpAuthUri uri = OtpAuthUri.parse(created.enrollment().otpauthUri());
+        signIn(server, "alice");
+        interact(() -> lookup("#tabs").queryAs(TabPane.class).getSelectionModel().select(1));
+        assertThat(cardStatus()).isEqualTo("Active");
 
         // Edit (rename)
         openCardActions();
@@ -145,12 +174,17 @@ class WizardFlowTest extends WizardRobot {
                 .filter(b -> ((Button) b).getText().replace("_", "").equals("Revoke")).findFirst().orElseThrow();
         clickOn(revoke);
         waitUntil("status Revoked", () -> cardStatus().equals("Revoked"));
+        assertThat(server.signedIn("alice").tokens()).extracting(t -> t.status()).containsExactly("revoked");
+    }
 
-        // Log out returns to Sign in
+    @Test
+    void logOutReturnsToSignInKeepingOnlyTheUsername() throws Exception {
+        signIn(server, "alice");
         clickOn((Node) lookup(".header .button").query());
         waitFor("#proceed");
         assertThat(bannerText()).contains("logged out");
         assertThat(text("#username")).isEqualTo("alice");
         assertThat(text("#password")).isEmpty();
+        assertThat(wizard.state().me()).isNull();
     }
 }

@@ -33,6 +33,8 @@ import java.util.function.BooleanSupplier;
 public class WizardRobot extends FxRobot {
     protected Stage stage;
     protected Wizard wizard;
+    /** What the FX thread threw while this test ran: a user would have seen the window misbehave. */
+    private final java.util.List<Throwable> fxFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public static ClientSettings settingsFor(URI server, Locale locale) {
         return new ClientSettings(server, null, Duration.ofSeconds(3), Duration.ofSeconds(5), "Pocket Pass", null, locale,
@@ -41,6 +43,10 @@ public class WizardRobot extends FxRobot {
 
     protected void open(ClientSettings settings) throws Exception {
         stage = FxToolkit.registerPrimaryStage();
+        interact(() -> Thread.currentThread().setUncaughtExceptionHandler((t, e) -> {
+            fxFailures.add(e);
+            e.printStackTrace();
+        }));
         FxToolkit.setupStage(s -> {
             wizard = new Wizard(settings);
             wizard.show(s);
@@ -50,6 +56,18 @@ public class WizardRobot extends FxRobot {
 
     protected void close() throws Exception {
         FxToolkit.cleanupStages();
+    }
+
+    /** Runs after each subclass's own clean-up, so a failure here leaves no server running. */
+    @org.junit.jupiter.api.AfterEach
+    void noExceptionOnTheFxThread() {
+        WaitForAsyncUtils.waitForFxEvents();
+        if (!fxFailures.isEmpty()) {
+            AssertionError failed = new AssertionError("the FX thread threw " + fxFailures.size() + " exception(s)",
+                    fxFailures.get(0));
+            fxFailures.clear();
+            throw failed;
+        }
     }
 
     protected void waitUntil(String what, BooleanSupplier condition) {
