@@ -25,4 +25,8 @@ public final class ErrorCode {
     public static final String SERVICE_KEY_INVALID = "service_key_invalid";
     public static final String INTERNAL_ERROR = "internal_error";
     public static final String SERVICE_UNAVAILABLE = "service_unavailable";
+    /** The account directory (LDAP) did not answer: try again in a minute (503, Retry-After). */
+    public static final String DIRECTORY_UNAVAILABLE = "directory_unavailable";
+    /** The account has no usable mobile number for the SMS code: only support can fix that (409). */
+    public static final String NO_MOBILE_NUMBER = "no_mobile_number";
 }

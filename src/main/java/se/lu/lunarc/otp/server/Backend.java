@@ -99,6 +99,7 @@ public final class Backend implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        users.close();
         db.close();
     }
 }

@@ -87,6 +87,9 @@ public final class EnrollmentServer implements AutoCloseable {
                     ErrorCode.SERVICE_UNAVAILABLE, "Not recorded", "The service cannot record this right now, so it "
                             + "was not done. Try again in a minute; if it keeps happening, contact support.")
                     .withRetryAfter(60)));
+            cfg.routes.exception(se.lu.lunarc.otp.server.users.DirectoryUnavailable.class, (e, ctx) -> problem(ctx,
+                    Problem.of(503, ErrorCode.DIRECTORY_UNAVAILABLE, "Account directory not answering",
+                            "The account directory is not answering; try again in a minute.").withRetryAfter(60)));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 // the class name and our own message only: no stack trace or request content in the answer
                 log.error("internal error on {} {}: {}", ctx.method(), endpointPath(ctx), e.getClass().getName());

@@ -3,7 +3,7 @@ package se.lu.lunarc.otp.server;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-final class InetAddressCheck {
+public final class InetAddressCheck {
     private InetAddressCheck() {}
 
     static void requireLoopback(String host) {
@@ -12,7 +12,7 @@ final class InetAddressCheck {
         }
     }
 
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {

@@ -93,15 +93,18 @@ public final class LoginService {
         // the proof first: locking an account's sign-in out then costs an attacker work per attempt
         humanCheck.spend(proof);
         perUser.take(user, "sign-in attempts for this account");
-        User found = users.authenticate(user, password == null ? new char[0] : password).orElse(null);
+        UserDirectory.Authentication checked = users.authenticate(user, password == null ? new char[0] : password);
+        User found = checked.user();
         if (found == null) {
-            audit.record("login_failed", user, address, null, "invalid_credentials");
+            // one answer for all three; the audit log tells the site which it was
+            audit.record("login_failed", user, address, null, checked.refusal());
             throw invalidCredentials();
         }
-        if (found.mobile() == null || found.mobile().isBlank()) {
-            audit.record("login_failed", user, address, null, "no_mobile");
-            throw new ProblemException(502, ErrorCode.SMS_FAILED, "No mobile number",
-                    "There is no mobile number on your account for the code. Contact support.");
+        if (found.mobile() == null) {
+            // told only after the password: it says nothing about an account to someone without it
+            audit.record("login_failed", user, address, null, "no_mobile_number");
+            throw new ProblemException(409, ErrorCode.NO_MOBILE_NUMBER, "No mobile number",
+                    "No mobile number is registered for your account, so no code can be sent; contact support.");
         }
         PendingLogin login = new PendingLogin(found);
         String loginId = Secrets.randomId(128);

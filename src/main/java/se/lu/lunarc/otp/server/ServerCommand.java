@@ -7,6 +7,9 @@ import se.lu.lunarc.otp.server.sms.FileSmsGateway;
 import se.lu.lunarc.otp.server.sms.HttpSmsGateway;
 import se.lu.lunarc.otp.server.sms.SmsGateway;
 import se.lu.lunarc.otp.server.users.FileUserDirectory;
+import se.lu.lunarc.otp.server.users.LdapUserDirectory;
+import se.lu.lunarc.otp.server.users.MobileNumbers;
+import se.lu.lunarc.otp.server.users.UserDirectory;
 import se.lu.lunarc.otp.server.users.PasswordHasher;
 
 import java.nio.file.Path;
@@ -49,11 +52,16 @@ public final class ServerCommand implements Callable<Integer> {
         } else {
             ServerConfig cfg = ServerConfig.load(config);
             PasswordHasher hasher = new PasswordHasher();
-            if (cfg.users().file() == null) {
+            UserDirectory users;
+            MobileNumbers numbers = new MobileNumbers(cfg.users().defaultRegion());
+            if (cfg.users().type().equals("ldap")) {
+                users = new LdapUserDirectory(cfg.users().ldap(), numbers);
+            } else if (cfg.users().file() == null) {
                 System.err.println("users.file is required in " + config);
                 return 2;
+            } else {
+                users = FileUserDirectory.load(cfg.users().file(), hasher, numbers);
             }
-            FileUserDirectory users = FileUserDirectory.load(cfg.users().file(), hasher);
             SmsGateway sms = switch (cfg.sms().type()) {
                 case "file" -> new FileSmsGateway(cfg.sms().file() != null ? cfg.sms().file()
                         : cfg.dataDir().resolve("sms-outbox.jsonl"), clock);

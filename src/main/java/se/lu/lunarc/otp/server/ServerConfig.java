@@ -55,8 +55,84 @@ public record ServerConfig(
         }
     }
 
-    /** The user directory; the file format is described in {@code packaging/users.example.yaml}. */
-    public record Users(Path file) {}
+    /**
+     * Where the accounts are: {@code type: file} (a YAML file, described in {@code packaging/users.example.yaml})
+     * or {@code type: ldap} (the site's directory, in {@code ldap}). {@code defaultRegion} is the ISO country
+     * whose numbers may be written without a country code; every mobile number is normalised to E.164.
+     */
+    public record Users(String type, Path file, Ldap ldap, String defaultRegion) {
+        public Users {
+            type = type == null ? (ldap != null ? "ldap" : "file") : type;
+            defaultRegion = defaultRegion == null ? "SE" : defaultRegion;
+            if (!type.equals("file") && !type.equals("ldap")) {
+                throw new IllegalArgumentException("users.type must be file or ldap, not " + type);
+            }
+            if (type.equals("ldap") && ldap == null) {
+                throw new IllegalArgumentException("users.type ldap needs a users.ldap block");
+            }
+        }
+
+        public Users(Path file) {
+            this(null, file, null, null);
+        }
+
+        Users resolvedAgainst(Path base) {
+            return new Users(type, file == null ? null : base.resolve(file),
+                    ldap == null ? null : ldap.resolvedAgainst(base), defaultRegion);
+        }
+    }
+
+    /**
+     * The site's LDAP directory (OpenLDAP, 389-ds, FreeIPA). {@code url}: one or more {@code ldaps://} URLs, or
+     * {@code ldap://} with {@code startTls}; plain {@code ldap://} is refused off loopback, since the user's
+     * password crosses it. Searches bind as {@code bindDn} with the password in {@code bindPasswordFile}, or
+     * anonymously. {@code userFilter}'s {@code {0}} is the username, escaped per RFC 4515. {@code allowedFilter}
+     * (for example group membership) decides who may sign in and enroll. {@code attributes} maps displayName,
+     * email, phone and affiliation to the directory's attributes, the first with a value winning.
+     */
+    public record Ldap(List<String> url, boolean startTls, Path caBundle, String bindDn, Path bindPasswordFile,
+                       String baseDn, String userFilter, String allowedFilter, Map<String, List<String>> attributes,
+                       int timeoutSeconds, int poolSize) {
+        public static final Map<String, List<String>> DEFAULT_ATTRIBUTES = Map.of(
+                "displayName", List.of("displayName", "cn"), "email", List.of("mail"),
+                "phone", List.of("mobile", "telephoneNumber"), "affiliation", List.of("o"));
+
+        public Ldap {
+            if (url == null || url.isEmpty()) {
+                throw new IllegalArgumentException("users.ldap.url is required");
+            }
+            if (baseDn == null || baseDn.isBlank()) {
+                throw new IllegalArgumentException("users.ldap.baseDn is required");
+            }
+            url = List.copyOf(url);
+            userFilter = userFilter == null ? "(uid={0})" : userFilter;
+            if (!userFilter.contains("{0}")) {
+                throw new IllegalArgumentException("users.ldap.userFilter must contain {0}, the username");
+            }
+            if ((bindDn == null) != (bindPasswordFile == null)) {
+                throw new IllegalArgumentException("users.ldap: bindDn and bindPasswordFile go together");
+            }
+            java.util.Map<String, List<String>> merged = new java.util.HashMap<>(DEFAULT_ATTRIBUTES);
+            if (attributes != null) {
+                for (var e : attributes.entrySet()) {
+                    if (!DEFAULT_ATTRIBUTES.containsKey(e.getKey())) {
+                        throw new IllegalArgumentException("users.ldap.attributes: unknown field " + e.getKey()
+                                + " (known: displayName, email, phone, affiliation)");
+                    }
+                    merged.put(e.getKey(), List.copyOf(e.getValue()));
+                }
+            }
+            attributes = Map.copyOf(merged);
+            timeoutSeconds = timeoutSeconds <= 0 ? 5 : timeoutSeconds;
+            poolSize = poolSize <= 0 ? 8 : poolSize;
+        }
+
+        Ldap resolvedAgainst(Path base) {
+            return new Ldap(url, startTls, caBundle == null ? null : base.resolve(caBundle), bindDn,
+                    bindPasswordFile == null ? null : base.resolve(bindPasswordFile), baseDn, userFilter,
+                    allowedFilter, attributes, timeoutSeconds, poolSize);
+        }
+    }
 
     /** {@code type} is {@code file} (append JSON lines to {@code file}) or {@code http}. */
     public record Sms(String type, Path file, HttpSms http, String template) {
@@ -224,6 +300,11 @@ public record ServerConfig(
                 tokens, sessionIdleMinutes, sessionMaxHours, proxies, radius);
     }
 
+    public ServerConfig withUsers(Users newUsers) {
+        return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, newUsers, sms, serviceKeyFile, limits,
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius);
+    }
+
     public ServerConfig withRadius(Radius newRadius) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
                 tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, newRadius);
@@ -231,7 +312,9 @@ public record ServerConfig(
 
     public static ServerConfig load(Path file) throws IOException {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // "url: ldaps://a" and "phone: mobile" as well as lists of them
+                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
         ServerConfig config = yaml.readValue(file.toFile(), ServerConfig.class);
         // relative paths in the file are relative to the file, not to wherever the service was started
         Path base = file.toAbsolutePath().getParent();
@@ -241,7 +324,7 @@ public record ServerConfig(
     ServerConfig resolvedAgainst(Path base) {
         Tls t = tls == null ? null : new Tls(base.resolve(tls.keystore()), tls.password(), tls.type());
         return new ServerConfig(listen, allowPlainHttp, t, base.resolve(dataDir), issuer,
-                new Users(users.file() == null ? null : base.resolve(users.file())),
+                users.resolvedAgainst(base),
                 new Sms(sms.type(), sms.file() == null ? null : base.resolve(sms.file()), sms.http(), sms.template()),
                 serviceKeyFile == null ? null : base.resolve(serviceKeyFile), limits, tokens, sessionIdleMinutes,
                 sessionMaxHours, trustedProxies, radius == null ? null : radius.resolvedAgainst(base));

@@ -28,6 +28,51 @@ class ServerConfigTest {
     }
 
     @Test
+    void theReadmesLdapExamplesReadAsDocumented() throws Exception {
+        String readme = java.nio.file.Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("### The site's accounts from LDAP"),
+                readme.indexOf("### The rules the backend enforces"));
+        java.util.regex.Matcher yaml = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(section);
+        java.util.List<ServerConfig> examples = new java.util.ArrayList<>();
+        java.nio.file.Path tmp = java.nio.file.Files.createTempFile("users", ".yaml");
+        try {
+            while (yaml.find()) {
+                java.nio.file.Files.writeString(tmp, yaml.group(1));
+                examples.add(ServerConfig.load(tmp));
+            }
+        } finally {
+            java.nio.file.Files.delete(tmp);
+        }
+        assertThat(examples).hasSize(2);
+        ServerConfig.Ldap ipa = examples.get(0).users().ldap();
+        assertThat(examples.get(0).users().type()).isEqualTo("ldap");
+        assertThat(ipa.url()).hasSize(2);
+        assertThat(ipa.attributes().get("affiliation")).containsExactly("o");
+        assertThat(ipa.attributes().get("email")).as("a default kept").containsExactly("mail");
+        assertThat(ipa.bindPasswordFile()).isEqualTo(Path.of("/etc/lunarc-otp/ldap-bind-password"));
+        ServerConfig.Ldap openldap = examples.get(1).users().ldap();
+        assertThat(openldap.url()).containsExactly("ldap://ldap.lunarc.lu.se");
+        assertThat(openldap.startTls()).isTrue();
+        assertThat(openldap.userFilter()).isEqualTo("(uid={0})");
+        assertThat(openldap.bindDn()).as("anonymous searches").isNull();
+        assertThat(examples.get(1).users().defaultRegion()).isEqualTo("SE");
+    }
+
+    @Test
+    void ldapSettingsThatCannotWorkAreRefusedAtStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerConfig.Ldap(java.util.List.of("ldaps://x"),
+                false, null, null, null, "dc=x", "(uid=alice)", null, null, 0, 0)).hasMessageContaining("{0}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerConfig.Ldap(java.util.List.of("ldaps://x"),
+                false, null, "cn=svc", null, "dc=x", null, null, null, 0, 0)).hasMessageContaining("bindPasswordFile");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerConfig.Ldap(java.util.List.of("ldaps://x"),
+                false, null, null, null, "dc=x", null, null, java.util.Map.of("fax", java.util.List.of("f")), 0, 0))
+                .hasMessageContaining("unknown field fax");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerConfig.Users("ldap", null, null, null))
+                .hasMessageContaining("users.ldap");
+    }
+
+    @Test
     void aRadiusClientWithAnUnknownModeIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerConfig.RadiusClient("nas", "127.0.0.1",
                 Path.of("s"), "chap", false)).hasMessageContaining("challenge, otp-only or concatenated");

@@ -14,6 +14,9 @@ import se.lu.lunarc.otp.server.EnrollmentServer;
 import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.server.sms.FileSmsGateway;
 import se.lu.lunarc.otp.server.users.FileUserDirectory;
+import se.lu.lunarc.otp.server.users.LdapUserDirectory;
+import se.lu.lunarc.otp.server.users.MobileNumbers;
+import se.lu.lunarc.otp.server.users.UserDirectory;
 import se.lu.lunarc.otp.server.users.PasswordHasher;
 import se.lu.lunarc.otp.server.users.User;
 
@@ -108,7 +111,9 @@ public final class TestServer implements AutoCloseable {
     }
 
     public void startServer() throws Exception {
-        FileUserDirectory directory = new FileUserDirectory(users, HASHER);
+        UserDirectory directory = config.users().type().equals("ldap")
+                ? new LdapUserDirectory(config.users().ldap(), new MobileNumbers(config.users().defaultRegion()))
+                : new FileUserDirectory(users, HASHER);
         server = EnrollmentServer.start(new Backend(config, directory,
                 new FileSmsGateway(config.sms().file(), clock), clock));
     }
@@ -157,7 +162,8 @@ public final class TestServer implements AutoCloseable {
 
     /** The code in the newest SMS sent to {@code username}'s phone, read from the outbox file. */
     public String lastSmsCode(String username) throws IOException {
-        String mobile = users.stream().filter(u -> u.username().equals(username)).findFirst().orElseThrow().mobile();
+        String mobile = users.stream().filter(u -> u.username().equals(username)).findFirst()
+                .or(() -> server.backend().users().find(username)).orElseThrow().mobile();
         ObjectMapper json = new ObjectMapper();
         String code = null;
         for (String line : Files.readAllLines(config.sms().file())) {

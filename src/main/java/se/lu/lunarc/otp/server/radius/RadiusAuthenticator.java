@@ -245,7 +245,7 @@ final class RadiusAuthenticator {
         }
         char[] password = utf8(passwordBytes);
         try {
-            return users.authenticate(r.username(), password);
+            return users.authenticate(r.username(), password).asOptional();
         } finally {
             Arrays.fill(password, '\0');
         }

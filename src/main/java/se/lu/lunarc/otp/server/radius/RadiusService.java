@@ -150,6 +150,10 @@ public final class RadiusService implements AutoCloseable {
                 audit.requireWritable();
                 answer = authenticator.authenticate(client,
                         new RadiusAuthenticator.Request(username, password, state, from.getHostAddress(), nas));
+            } catch (se.lu.lunarc.otp.server.users.DirectoryUnavailable e) {
+                // no answer: the NAS fails over to another server, instead of a Reject for a right password
+                drop(from, client, "directory_unavailable");
+                return null;
             } catch (Exception e) {
                 // no answer: the NAS retries or fails over to another server, instead of a wrong Reject
                 log.error("RADIUS request from {} not answered: {}", client.name(), e.getClass().getName());

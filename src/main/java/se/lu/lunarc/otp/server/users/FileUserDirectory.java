@@ -22,16 +22,22 @@ public final class FileUserDirectory implements UserDirectory {
     private final String decoy;
 
     public FileUserDirectory(List<User> users, PasswordHasher hasher) {
-        this.users = users.stream().collect(Collectors.toUnmodifiableMap(User::username, Function.identity()));
+        this(users, hasher, new MobileNumbers("SE"));
+    }
+
+    public FileUserDirectory(List<User> users, PasswordHasher hasher, MobileNumbers numbers) {
+        this.users = users.stream().map(u -> new User(u.username(), u.displayName(), u.email(), numbers.e164(u.mobile()),
+                        u.affiliation(), u.passwordHash()))
+                .collect(Collectors.toUnmodifiableMap(User::username, Function.identity()));
         this.hasher = hasher;
         this.decoy = hasher.decoyHash();
     }
 
-    public static FileUserDirectory load(Path file, PasswordHasher hasher) throws IOException {
+    public static FileUserDirectory load(Path file, PasswordHasher hasher, MobileNumbers numbers) throws IOException {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         UsersFile parsed = yaml.readValue(file.toFile(), UsersFile.class);
-        return new FileUserDirectory(parsed.users() == null ? List.of() : parsed.users(), hasher);
+        return new FileUserDirectory(parsed.users() == null ? List.of() : parsed.users(), hasher, numbers);
     }
 
     record UsersFile(List<User> users) {}
@@ -42,9 +48,10 @@ public final class FileUserDirectory implements UserDirectory {
     }
 
     @Override
-    public Optional<User> authenticate(String username, char[] password) {
+    public Authentication authenticate(String username, char[] password) {
         Optional<User> user = find(username);
         boolean ok = hasher.verify(password, user.map(User::passwordHash).orElse(decoy));
-        return ok ? user : Optional.empty();
+        return ok && user.isPresent() ? Authentication.ok(user.get())
+                : Authentication.refused(user.isPresent() ? Authentication.WRONG_PASSWORD : Authentication.UNKNOWN_USER);
     }
 }

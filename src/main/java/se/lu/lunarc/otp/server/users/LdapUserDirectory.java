@@ -1,0 +1,256 @@
+package se.lu.lunarc.otp.server.users;
+
+import com.unboundid.ldap.sdk.BindRequest;
+import com.unboundid.ldap.sdk.FailoverServerSet;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.OperationType;
+import com.unboundid.ldap.sdk.PostConnectProcessor;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import com.unboundid.ldap.sdk.SimpleBindRequest;
+import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
+import com.unboundid.util.ssl.JVMDefaultTrustManager;
+import com.unboundid.util.ssl.PEMFileTrustManager;
+import com.unboundid.util.ssl.SSLUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import se.lu.lunarc.otp.server.InetAddressCheck;
+import se.lu.lunarc.otp.server.ServerConfig;
+
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStoreException;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Users from the site's LDAP directory (the UnboundID LDAP SDK). A user is found by {@code userFilter} under
+ * {@code baseDn} over a pool bound as the service account (or anonymous); her password is checked by binding as
+ * her own entry, on a second pool that returns to anonymous after each check, so the server never reads
+ * {@code userPassword}. An empty password is refused before any bind: LDAP takes a simple bind with a DN and no
+ * password as an unauthenticated bind, which "succeeds" (RFC 4513 §5.1.2). Several URLs fail over in order.
+ */
+public final class LdapUserDirectory implements UserDirectory {
+    private static final Logger log = LoggerFactory.getLogger(LdapUserDirectory.class);
+
+    private final ServerConfig.Ldap config;
+    private final MobileNumbers numbers;
+    private final LDAPConnectionPool searches;
+    private final LDAPConnectionPool binds;
+    private final Filter allowed;
+    private final String[] attributes;
+
+    public LdapUserDirectory(ServerConfig.Ldap config, MobileNumbers numbers) throws IOException,
+            GeneralSecurityException, LDAPException {
+        this.config = config;
+        this.numbers = numbers;
+        this.allowed = config.allowedFilter() == null ? null : Filter.create(config.allowedFilter());
+        Filter.create(config.userFilter().replace("{0}", "x")); // refuses a broken filter at start, not at sign-in
+        this.attributes = config.attributes().values().stream().flatMap(List::stream).distinct().toArray(String[]::new);
+
+        List<LDAPURL> urls = urls(config);
+        boolean ldaps = urls.get(0).getScheme().equals("ldaps");
+        SSLContext tls = tlsContext(config);
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setConnectTimeoutMillis(config.timeoutSeconds() * 1000);
+        options.setResponseTimeoutMillis(config.timeoutSeconds() * 1000L);
+        options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
+        SocketFactory sockets = ldaps ? tls.getSocketFactory() : SocketFactory.getDefault();
+        PostConnectProcessor startTls = config.startTls() ? new StartTLSPostConnectProcessor(tls) : null;
+        String[] hosts = urls.stream().map(LDAPURL::getHost).toArray(String[]::new);
+        int[] ports = urls.stream().mapToInt(LDAPURL::getPort).toArray();
+        FailoverServerSet servers = new FailoverServerSet(hosts, ports, sockets, options);
+
+        BindRequest service = null;
+        if (config.bindDn() != null) {
+            // kept for the pool's life: each new connection binds with it
+            byte[] password = Files.readString(config.bindPasswordFile()).strip().getBytes(StandardCharsets.UTF_8);
+            service = new SimpleBindRequest(config.bindDn(), password);
+        }
+        // the directory may be down when the service starts: it answers 503 until the directory is back
+        this.searches = new LDAPConnectionPool(servers, service, 1, config.poolSize(), startTls, false);
+        this.binds = new LDAPConnectionPool(servers, null, 1, config.poolSize(), startTls, false);
+        for (LDAPConnectionPool pool : List.of(searches, binds)) {
+            pool.setRetryFailedOperationsDueToInvalidConnections(EnumSet.of(OperationType.SEARCH, OperationType.BIND));
+            pool.setMaxWaitTimeMillis(config.timeoutSeconds() * 1000L);
+            pool.setConnectionPoolName("lunarc-otp users");
+        }
+    }
+
+    static List<LDAPURL> urls(ServerConfig.Ldap config) throws LDAPException {
+        List<LDAPURL> urls = new java.util.ArrayList<>();
+        for (String u : config.url()) {
+            LDAPURL url = new LDAPURL(u);
+            boolean ldaps = url.getScheme().equals("ldaps");
+            if (!ldaps && !config.startTls() && !InetAddressCheck.isLoopback(url.getHost())) {
+                throw new IllegalArgumentException("refusing plain " + u + ": users' passwords would cross the "
+                        + "network in the clear; use ldaps:// or startTls: true");
+            }
+            if (ldaps && config.startTls()) {
+                throw new IllegalArgumentException("users.ldap: startTls is for ldap:// URLs, not " + u);
+            }
+            urls.add(url);
+        }
+        if (urls.stream().map(LDAPURL::getScheme).distinct().count() > 1) {
+            throw new IllegalArgumentException("users.ldap.url: all URLs must be ldaps://, or all ldap://");
+        }
+        return urls;
+    }
+
+    private static SSLContext tlsContext(ServerConfig.Ldap config) throws GeneralSecurityException {
+        TrustManager trust;
+        try {
+            trust = config.caBundle() != null ? new PEMFileTrustManager(config.caBundle().toFile())
+                    : JVMDefaultTrustManager.getInstance();
+        } catch (KeyStoreException e) {
+            throw new IllegalArgumentException("users.ldap.caBundle " + config.caBundle() + ": not a PEM file of "
+                    + "certificates");
+        }
+        return new SSLUtil(trust).createSSLContext("TLSv1.2");
+    }
+
+    @Override
+    public Optional<User> find(String username) {
+        return entry(username).map(e -> user(e, username));
+    }
+
+    @Override
+    public Authentication authenticate(String username, char[] password) {
+        if (password == null || password.length == 0) {
+            return Authentication.refused(Authentication.WRONG_PASSWORD); // never an unauthenticated bind
+        }
+        Optional<SearchResultEntry> entry = entry(username);
+        // an unknown user costs a bind too, to an entry that cannot exist, so that timing does not tell
+        String dn = entry.map(SearchResultEntry::getDN).orElse("cn=no such user " + java.util.UUID.randomUUID()
+                + "," + config.baseDn());
+        boolean bound = bind(dn, password);
+        // asked whatever the bind said, so that every refusal costs the same round trips to the directory
+        boolean allowedIn = isAllowed(dn);
+        if (entry.isEmpty()) {
+            return Authentication.refused(Authentication.UNKNOWN_USER);
+        }
+        if (!bound) {
+            return Authentication.refused(Authentication.WRONG_PASSWORD);
+        }
+        if (!allowedIn) {
+            return Authentication.refused(Authentication.NOT_ALLOWED);
+        }
+        return Authentication.ok(user(entry.get(), username));
+    }
+
+    /** The user's entry, found by the configured filter with the username escaped; empty unless exactly one. */
+    private Optional<SearchResultEntry> entry(String username) {
+        if (username == null || username.isEmpty()) {
+            return Optional.empty();
+        }
+        String filter = config.userFilter().replace("{0}", Filter.encodeValue(username));
+        try {
+            SearchRequest search = new SearchRequest(config.baseDn(), SearchScope.SUB, Filter.create(filter), attributes);
+            search.setSizeLimit(2);
+            search.setTimeLimitSeconds(config.timeoutSeconds());
+            SearchResult result = searches.search(search);
+            return result.getEntryCount() == 1 ? Optional.of(result.getSearchEntries().get(0)) : Optional.empty();
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED || e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return Optional.empty(); // two entries for one name, or no base: nobody to sign in
+            }
+            throw unavailable("search", e);
+        }
+    }
+
+    private boolean bind(String dn, char[] password) {
+        byte[] bytes = utf8(password);
+        try {
+            binds.bindAndRevertAuthentication(new SimpleBindRequest(dn, bytes));
+            return true;
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS || e.getResultCode() == ResultCode.INVALID_DN_SYNTAX
+                    || e.getResultCode() == ResultCode.UNWILLING_TO_PERFORM
+                    || e.getResultCode() == ResultCode.INAPPROPRIATE_AUTHENTICATION) {
+                return false;
+            }
+            throw unavailable("bind", e);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /** Whether the entry matches {@code allowedFilter}, asked of the directory (group membership lives there). */
+    private boolean isAllowed(String dn) {
+        if (allowed == null) {
+            return true;
+        }
+        try {
+            SearchRequest check = new SearchRequest(dn, SearchScope.BASE, allowed, "1.1");
+            check.setTimeLimitSeconds(config.timeoutSeconds());
+            return searches.search(check).getEntryCount() == 1;
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return false;
+            }
+            throw unavailable("allowed check", e);
+        }
+    }
+
+    /** The user by the name she signs in with (the one the filter matched): her tokens are kept under it. */
+    private User user(SearchResultEntry e, String username) {
+        return new User(username, first(e, "displayName"), first(e, "email"), numbers.e164(first(e, "phone")),
+                first(e, "affiliation"), null);
+    }
+
+    private String first(SearchResultEntry e, String field) {
+        return first(e, field, config.attributes().get(field));
+    }
+
+    private static String first(SearchResultEntry e, String field, List<String> names) {
+        if (names == null) {
+            return null;
+        }
+        for (String name : names) {
+            String v = e.getAttributeValue(name);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static DirectoryUnavailable unavailable(String what, LDAPException e) {
+        // the result code only: the diagnostic message may quote the filter, and so the username
+        log.warn("account directory: {} failed: {}", what, e.getResultCode());
+        return new DirectoryUnavailable("account directory " + what + ": " + e.getResultCode());
+    }
+
+    private static byte[] utf8(char[] password) {
+        ByteBuffer b = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        if (b.hasArray()) {
+            Arrays.fill(b.array(), (byte) 0);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        searches.close();
+        binds.close();
+    }
+}
