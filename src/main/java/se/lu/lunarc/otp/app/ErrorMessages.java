@@ -29,8 +29,9 @@ public final class ErrorMessages {
         return rb.getString("error.kind." + e.kind().name());
     }
 
-    /** Whether trying the same thing again may help (network trouble), so the banner offers Retry. */
+    /** Whether trying the same thing again may help (network trouble, a directory down), so the banner offers Retry. */
     public static boolean retryable(ApiException e) {
-        return e.kind() == ApiException.Kind.UNREACHABLE || e.kind() == ApiException.Kind.TIMEOUT;
+        return e.kind() == ApiException.Kind.UNREACHABLE || e.kind() == ApiException.Kind.TIMEOUT
+                || e.is(se.lu.lunarc.otp.api.ErrorCode.DIRECTORY_UNAVAILABLE);
     }
 }

@@ -166,12 +166,20 @@ public final class TextWizard {
             throw new EndOfInput();
         }
         try {
-            term.println(t("text.humanCheck"));
-            var proof = HumanCheckSolver.solve(client.humanCheck());
-            login = client.login(user, password, proof);
-        } catch (ApiException e) {
-            failed(e);
-            return;
+            while (true) {
+                try {
+                    term.println(t("text.humanCheck"));
+                    var proof = HumanCheckSolver.solve(client.humanCheck());
+                    login = client.login(user, password, proof);
+                    break;
+                } catch (ApiException e) {
+                    failed(e);
+                    // the window's Retry: the same name and password again, once what failed may be back
+                    if (!ErrorMessages.retryable(e) || !ask(t("text.retry")).isEmpty()) {
+                        return;
+                    }
+                }
+            }
         } finally {
             Arrays.fill(password, '\0');
         }

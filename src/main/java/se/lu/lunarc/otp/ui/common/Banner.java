@@ -31,6 +31,7 @@ public final class Banner extends VBox {
         message.setMaxWidth(Double.MAX_VALUE);
         message.setAccessibleRole(AccessibleRole.TEXT);
         HBox.setHgrow(message, Priority.ALWAYS);
+        retry.getStyleClass().add("banner-retry");
         retry.setOnAction(e -> {
             if (retryAction != null) {
                 retryAction.run();
@@ -51,6 +52,9 @@ public final class Banner extends VBox {
         detailText.setEditable(false);
         detailText.setWrapText(true);
         detailText.setPrefRowCount(3);
+        for (Button b : new Button[] {retry, details, copy}) {
+            b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the message wraps; a button never shows "…"
+        }
         HBox line = new HBox(8, message, retry, details, copy);
         line.setAlignment(Pos.CENTER_LEFT);
         getChildren().addAll(line, detailText);

@@ -37,6 +37,8 @@ public final class SignInController implements ScreenController {
     private final Navigator nav;
     private HumanProof proof;
     private int humanCheckRound;
+    /** Retry was pressed before a fresh proof was ready: sign in as soon as it is. */
+    private boolean proceedWhenSolved;
 
     @FXML private ResourceBundle resources;
     @FXML private TextField username;
@@ -144,6 +146,10 @@ public final class SignInController implements ScreenController {
             humanBusy.setVisible(false);
             humanDone.setVisible(true);
             updateProceed();
+            if (proceedWhenSolved) {
+                proceedWhenSolved = false;
+                proceed();
+            }
         }, failure -> {
             if (round != humanCheckRound) {
                 return;
@@ -152,6 +158,15 @@ public final class SignInController implements ScreenController {
             human.setSelected(false);
             showFailure(failure, this::tickAgain);
         });
+    }
+
+    private void retrySignIn() {
+        banner.clear();
+        if (proof != null) {
+            proceed();
+        } else {
+            proceedWhenSolved = true;
+        }
     }
 
     private void tickAgain() {
@@ -182,8 +197,12 @@ public final class SignInController implements ScreenController {
                 Arrays.fill(secret, '\0');
             }
         }, this::signedIn, failure -> {
-            password.clear();
-            showFailure(failure, null);
+            // a failure that trying again can mend (network, directory down) keeps the password for Retry
+            boolean again = ErrorMessages.retryable(failure);
+            if (!again) {
+                password.clear();
+            }
+            showFailure(failure, again ? this::retrySignIn : null);
             human.setSelected(false);
             human.setSelected(true); // a fresh proof for the next try
             (failure.is("invalid_credentials") ? password : username).requestFocus();

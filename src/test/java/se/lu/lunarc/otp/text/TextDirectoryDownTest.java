@@ -1,0 +1,61 @@
+package se.lu.lunarc.otp.text;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.lu.lunarc.otp.app.ClientSettings;
+import se.lu.lunarc.otp.server.ServerConfig;
+import se.lu.lunarc.otp.testing.Slapd;
+import se.lu.lunarc.otp.testing.TestServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Text mode when the account directory (a real slapd) is down: it says so, and Enter tries again. */
+class TextDirectoryDownTest {
+    @TempDir
+    Path dir;
+    Slapd slapd;
+    TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        slapd = Slapd.start(dir.resolve("slapd"));
+        slapd.add(new Slapd.Person("carol", "carol-pw", "070-174 06 02", true));
+        Path bindPassword = dir.resolve("bind-password");
+        Files.writeString(bindPassword, Slapd.SERVICE_PASSWORD);
+        ServerConfig.Ldap ldap = new ServerConfig.Ldap(List.of(slapd.url()), false, null, Slapd.SERVICE_DN,
+                bindPassword, Slapd.BASE, null, null, null, 2, 2);
+        server = TestServer.start(dir.resolve("server"), c -> c.withUsers(new ServerConfig.Users("ldap", null, ldap, "SE")));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.close();
+        slapd.close();
+    }
+
+    @Test
+    void theDirectoryNotAnsweringIsToldAndEnterTriesTheSameSignInAgain() throws Exception {
+        ClientSettings settings = new ClientSettings(server.server().baseUri(), null, Duration.ofSeconds(3),
+                Duration.ofSeconds(10), "Pocket Pass", null, Locale.ENGLISH, Duration.ofMinutes(5));
+        try (TextSession s = new TextSession(settings, TerminalQr.Style.UNICODE, 100)) {
+            slapd.stop();
+            s.expect("Username: ");
+            s.type("carol");
+            s.expect("Password (not shown): ");
+            s.type("carol-pw");
+            assertThat(s.expect("Press Enter to try again"))
+                    .contains("! The account directory is not answering; try again in a minute.");
+            slapd.start();
+            s.type("");
+            assertThat(s.expect("Code from the SMS")).contains("+46 70*** **02");
+        }
+    }
+}
