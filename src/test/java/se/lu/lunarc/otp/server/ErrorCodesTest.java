@@ -44,7 +44,7 @@ class ErrorCodesTest {
     void stop() throws Exception {
         if (proxy != null) {
             proxy.close();
-            assertThat(OpenApiContractTest.undeclared(proxy.answers()))
+            assertThat(se.lu.lunarc.otp.testing.Contract.undeclared(proxy.answers()))
                     .as("statuses the spec does not declare for their operation").isEmpty();
         }
         if (server != null) {

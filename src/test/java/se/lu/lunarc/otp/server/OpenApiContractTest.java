@@ -1,8 +1,6 @@
 package se.lu.lunarc.otp.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import se.lu.lunarc.otp.api.CreatedToken;
@@ -20,16 +18,14 @@ import se.lu.lunarc.otp.api.TokenList;
 import se.lu.lunarc.otp.api.ValidateResult;
 import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.client.HumanCheckSolver;
+import se.lu.lunarc.otp.testing.Contract;
 import se.lu.lunarc.otp.testing.LoopbackProxy;
 import se.lu.lunarc.otp.testing.TestServer;
 
-import java.io.InputStream;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Locale;
@@ -50,9 +46,7 @@ class OpenApiContractTest {
     Path dir;
 
     static JsonNode spec() throws Exception {
-        try (InputStream in = OpenApiContractTest.class.getResourceAsStream("/se/lu/lunarc/otp/api/openapi.yaml")) {
-            return new ObjectMapper(new YAMLFactory()).readTree(in);
-        }
+        return Contract.spec();
     }
 
     @Test
@@ -73,43 +67,6 @@ class OpenApiContractTest {
                     .map(r -> r.method().name() + " " + r.path()).collect(Collectors.toCollection(TreeSet::new));
             assertThat(served).isEqualTo(inSpec);
         }
-    }
-
-    /** The spec's operation ("METHOD /template") that served {@code a}, or null for a path outside the spec. */
-    static String operationOf(LoopbackProxy.Answer a, JsonNode spec) {
-        String path = a.path().startsWith("/api/v1") ? a.path().substring("/api/v1".length()) : a.path();
-        for (Iterator<Map.Entry<String, JsonNode>> it = spec.get("paths").fields(); it.hasNext(); ) {
-            var template = it.next();
-            if (path.matches(template.getKey().replaceAll("\\{[^/]+}", "[^/]+"))
-                    && template.getValue().has(a.method().toLowerCase(Locale.ROOT))) {
-                return a.method() + " " + template.getKey();
-            }
-        }
-        return null;
-    }
-
-    /**
-     * The answers among {@code answers} whose status the spec does not declare for their operation, as
-     * "METHOD /template → status". A 4xx must be listed; a 5xx may fall under "default". Answers to paths outside
-     * the spec (a 404 for a path nobody serves) are not checked.
-     */
-    public static List<String> undeclared(List<LoopbackProxy.Answer> answers) throws Exception {
-        JsonNode spec = spec();
-        List<String> wrong = new ArrayList<>();
-        for (LoopbackProxy.Answer a : answers) {
-            String operation = operationOf(a, spec);
-            if (operation == null) {
-                continue;
-            }
-            String[] methodAndPath = operation.split(" ", 2);
-            JsonNode responses = spec.get("paths").get(methodAndPath[1])
-                    .get(methodAndPath[0].toLowerCase(Locale.ROOT)).get("responses");
-            boolean serverFault = a.status() >= 500 && responses.has("default");
-            if (!responses.has(Integer.toString(a.status())) && !serverFault) {
-                wrong.add(operation + " → " + a.status());
-            }
-        }
-        return wrong;
     }
 
     @Test
@@ -141,7 +98,7 @@ class OpenApiContractTest {
             c.logout();
 
             JsonNode spec = spec();
-            Set<String> reached = proxy.answers().stream().map(a -> operationOf(a, spec))
+            Set<String> reached = proxy.answers().stream().map(a -> Contract.operationOf(a, spec))
                     .collect(Collectors.toCollection(TreeSet::new));
             Set<String> all = new TreeSet<>();
             spec.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
@@ -150,7 +107,7 @@ class OpenApiContractTest {
                 }
             }));
             assertThat(reached).as("the flow reached every operation of the spec").isEqualTo(all);
-            assertThat(undeclared(proxy.answers())).isEmpty();
+            assertThat(Contract.undeclared(proxy.answers())).isEmpty();
         }
     }
 
