@@ -223,6 +223,21 @@ class LdapDirectoryTest {
     }
 
     @Test
+    void theNextUrlTakesOverWhenTheFirstDirectoryServerIsDown() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort(); // nothing listens here once the socket is closed
+        }
+        ServerConfig.Ldap one = ldap(slapd.url(), false, null);
+        ServerConfig.Ldap both = new ServerConfig.Ldap(List.of("ldap://127.0.0.1:" + closed, slapd.url()), false, null,
+                one.bindDn(), one.bindPasswordFile(), one.baseDn(), null, one.allowedFilter(), null, 2, 2);
+        try (LdapUserDirectory directory = new LdapUserDirectory(both, new MobileNumbers("SE"))) {
+            assertThat(directory.authenticate("carol", "carol-pw".toCharArray()).user()).isNotNull();
+            assertThat(directory.find("carol")).isPresent();
+        }
+    }
+
+    @Test
     void radiusChecksThePasswordAgainstTheDirectoryAndSaysNothingWhenItIsDown() throws Exception {
         server = serverOn(ldap(slapd.url(), false, null));
         try (TestRadius radius = TestRadius.start(server, ServerConfig.RadiusClient.CHALLENGE, "reject", false);
