@@ -164,6 +164,18 @@ public final class Slapd implements AutoCloseable {
         return c;
     }
 
+    /**
+     * The server's {@code users:} block for this directory: searches as the service account (its password written
+     * to {@code folder}), over plain ldap:// on loopback, with {@code allowedFilter} (null: everyone).
+     */
+    public se.lu.lunarc.otp.server.ServerConfig.Users users(Path folder, String allowedFilter) throws IOException {
+        Files.createDirectories(folder);
+        Path bindPassword = folder.resolve("bind-password");
+        Files.writeString(bindPassword, SERVICE_PASSWORD + "\n");
+        return new se.lu.lunarc.otp.server.ServerConfig.Users("ldap", null, new se.lu.lunarc.otp.server.ServerConfig.Ldap(
+                List.of(url()), false, null, SERVICE_DN, bindPassword, BASE, null, allowedFilter, null, 2, 2), "SE");
+    }
+
     public String url() {
         return "ldap://127.0.0.1:" + port;
     }

@@ -9,10 +9,8 @@ import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.testing.Slapd;
 import se.lu.lunarc.otp.testing.TestServer;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,11 +26,8 @@ class TextDirectoryDownTest {
     void start() throws Exception {
         slapd = Slapd.start(dir.resolve("slapd"));
         slapd.add(new Slapd.Person("carol", "carol-pw", "070-174 06 02", true));
-        Path bindPassword = dir.resolve("bind-password");
-        Files.writeString(bindPassword, Slapd.SERVICE_PASSWORD);
-        ServerConfig.Ldap ldap = new ServerConfig.Ldap(List.of(slapd.url()), false, null, Slapd.SERVICE_DN,
-                bindPassword, Slapd.BASE, null, null, null, 2, 2);
-        server = TestServer.start(dir.resolve("server"), c -> c.withUsers(new ServerConfig.Users("ldap", null, ldap, "SE")));
+        ServerConfig.Users users = slapd.users(dir, null);
+        server = TestServer.start(dir.resolve("server"), c -> c.withUsers(users));
     }
 
     @AfterEach

@@ -80,12 +80,7 @@ class WizardCancelTest extends WizardRobot {
 
     @Test
     void backOnTheCodeScreenWhileTheCodeIsBeingChecked() throws Exception {
-        clickOn("#username").write("alice");
-        clickOn("#password").write("alice" + TestServer.PASSWORD_SUFFIX);
-        clickOn("#human");
-        waitUntil("Proceed to be enabled", () -> !lookup("#proceed").query().isDisabled());
-        clickOn("#proceed");
-        waitFor("#sentTo");
+        toTheCodeScreen("alice", "alice" + TestServer.PASSWORD_SUFFIX);
         proxy.slowDown("POST", "/api/v1/login/[^/]+/code", Duration.ofSeconds(2));
         clickOn("#code").write(smsCode(server, "alice"));
         type(javafx.scene.input.KeyCode.ESCAPE); // the screen's Back
@@ -97,12 +92,7 @@ class WizardCancelTest extends WizardRobot {
 
     @Test
     void backOnTheCodeScreenWhileANewCodeIsBeingSent() throws Exception {
-        clickOn("#username").write("alice");
-        clickOn("#password").write("alice" + TestServer.PASSWORD_SUFFIX);
-        clickOn("#human");
-        waitUntil("Proceed to be enabled", () -> !lookup("#proceed").query().isDisabled());
-        clickOn("#proceed");
-        waitFor("#sentTo");
+        toTheCodeScreen("alice", "alice" + TestServer.PASSWORD_SUFFIX);
         // the 30 s before a new code may be asked for pass on both sides
         server.clock.advance(Duration.ofSeconds(31));
         onFx(() -> {

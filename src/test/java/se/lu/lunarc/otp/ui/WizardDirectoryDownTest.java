@@ -10,7 +10,6 @@ import se.lu.lunarc.otp.testing.TestServer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,11 +28,8 @@ class WizardDirectoryDownTest extends WizardRobot {
     void start() throws Exception {
         slapd = Slapd.start(dir.resolve("slapd"));
         slapd.add(new Slapd.Person("carol", "carol-pw", "070-174 06 02", true));
-        Path bindPassword = dir.resolve("bind-password");
-        Files.writeString(bindPassword, Slapd.SERVICE_PASSWORD);
-        ServerConfig.Ldap ldap = new ServerConfig.Ldap(List.of(slapd.url()), false, null, Slapd.SERVICE_DN,
-                bindPassword, Slapd.BASE, null, null, null, 2, 2);
-        server = TestServer.start(dir.resolve("server"), c -> c.withUsers(new ServerConfig.Users("ldap", null, ldap, "SE")));
+        ServerConfig.Users users = slapd.users(dir, null);
+        server = TestServer.start(dir.resolve("server"), c -> c.withUsers(users));
         open(settingsFor(server.server().baseUri(), Locale.ENGLISH));
     }
 
@@ -47,10 +43,7 @@ class WizardDirectoryDownTest extends WizardRobot {
     @Test
     void theDirectoryNotAnsweringIsToldWithRetryWhichSignsInOnceItIsBack() throws Exception {
         slapd.stop();
-        clickOn("#username").write("carol");
-        clickOn("#password").write("carol-pw");
-        clickOn("#human");
-        waitUntil("Proceed to be enabled", () -> !lookup("#proceed").query().isDisabled());
+        typeCredentials("carol", "carol-pw");
         clickOn("#proceed");
         waitForBanner("not answering");
         assertThat(bannerText()).isEqualTo("The account directory is not answering; try again in a minute.");

@@ -40,15 +40,6 @@ class WizardErrorsTest extends WizardRobot {
         open(settingsFor(server.server().baseUri(), Locale.ENGLISH));
     }
 
-    void typeCredentials(String user, String password) {
-        clickOn("#username").write(user);
-        clickOn("#password").write(password);
-        if (!lookup("#human").queryAs(javafx.scene.control.CheckBox.class).isSelected()) {
-            clickOn("#human");
-        }
-        waitUntil("Proceed to be enabled", () -> !lookup("#proceed").query().isDisabled());
-    }
-
     @Test
     void wrongPasswordKeepsTheUsernameAndClearsThePassword() throws Exception {
         openOn(null);

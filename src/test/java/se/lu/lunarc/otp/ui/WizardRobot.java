@@ -117,15 +117,27 @@ public class WizardRobot extends FxRobot {
 
     /** Signs in through both steps by typing, as a user would. */
     protected void signIn(TestServer server, String user) {
-        clickOn("#username").write(user);
-        clickOn("#password").write(user + TestServer.PASSWORD_SUFFIX);
-        clickOn("#human");
-        waitUntil("Proceed to be enabled", () -> !lookup("#proceed").query().isDisabled());
-        clickOn("#proceed");
-        waitFor("#sentTo");
+        toTheCodeScreen(user, user + TestServer.PASSWORD_SUFFIX);
         String code = smsCode(server, user);
         clickOn("#code").write(code);
         waitFor("#tabs");
+    }
+
+    /** Types a username and password and ticks "I am a human"; returns once Proceed may be pressed. */
+    protected void typeCredentials(String user, String password) {
+        clickOn("#username").write(user);
+        clickOn("#password").write(password);
+        if (!lookup("#human").queryAs(javafx.scene.control.CheckBox.class).isSelected()) {
+            clickOn("#human");
+        }
+        waitUntil("Proceed to be enabled", () -> !lookup("#proceed").query().isDisabled());
+    }
+
+    /** Signs in with a password and waits for the SMS code screen. */
+    protected void toTheCodeScreen(String user, String password) {
+        typeCredentials(user, password);
+        clickOn("#proceed");
+        waitFor("#sentTo");
     }
 
     protected static String smsCode(TestServer server, String user) {
