@@ -3,10 +3,11 @@ package se.lu.lunarc.otp;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import se.lu.lunarc.otp.server.ServerCommand;
 import se.lu.lunarc.otp.text.TerminalQr;
 import se.lu.lunarc.otp.text.TextCommand;
 import se.lu.lunarc.otp.app.ClientArgs;
+import se.lu.lunarc.otp.app.ClientHolder;
+import se.lu.lunarc.otp.spi.ServerPart;
 import se.lu.lunarc.otp.app.ClientSettings;
 import se.lu.lunarc.otp.ui.WizardLauncher;
 
@@ -24,7 +25,7 @@ import java.util.concurrent.Callable;
                         + "support (help contact shown on Sign in), lang, qrVisibleSeconds.",
                 "With no server configured the wizard runs a built-in demo backend (user demo / lunarc-demo).",
                 "Without a display (an SSH session) it runs the same enrollment as text: see 'lunarc-otp text'."},
-        subcommands = {TextCommand.class, ServerCommand.class})
+        subcommands = TextCommand.class)
 public final class Main implements Callable<Integer> {
     @CommandLine.Mixin
     ClientArgs client = new ClientArgs();
@@ -38,16 +39,16 @@ public final class Main implements Callable<Integer> {
                 || !env.getOrDefault("DISPLAY", "").isBlank() || !env.getOrDefault("WAYLAND_DISPLAY", "").isBlank();
     }
 
-    public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
-    }
-
-    /** The command line with its error handling: a failure prints one clear line, not a stack trace. */
-    public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("lunarc-otp: " + e.getMessage());
-            return 1;
-        });
+    public static void main(String[] args) throws Exception {
+        // from the menu there are no arguments: straight to the window, without parsing a command line
+        // (picocli's classes cost the first frame about 150 ms and cannot be class-data-shared on 17)
+        boolean probe = args.length == 1 && args[0].equals("--startup-probe"); // measures the menu's path
+        if (args.length == 0 || probe) {
+            Main main = new Main();
+            main.startupProbe = probe;
+            System.exit(main.call());
+        }
+        System.exit(Cli.commandLine().execute(args));
     }
 
     @Override
@@ -55,6 +56,12 @@ public final class Main implements Callable<Integer> {
         ClientSettings settings;
         try {
             settings = client.settings();
+            if (!ClientHolder.canRun(settings)) {
+                throw new ClientSettings.Invalid("No server is configured: set server=https://… in "
+                        + ClientSettings.SYSTEM_FILE + " (for everyone) or in "
+                        + ClientSettings.userFile(System.getenv()) + " (for you), or LUNARC_OTP_SERVER. "
+                        + "The built-in demo comes with the development build only.");
+            }
         } catch (ClientSettings.Invalid problem) {
             System.err.println("lunarc-otp: " + problem.getMessage());
             return hasDisplay(System.getenv()) && !startupProbe ? WizardLauncher.settingsError(problem) : 2;

@@ -26,7 +26,7 @@ class MainTest {
 
     @Test
     void settingsThatCannotBeUsedStopTheTextVersionWithWhereAndWhat() throws Exception {
-        StandardError.Run run = StandardError.capture(() -> Main.commandLine().execute("text", "--server",
+        StandardError.Run run = StandardError.capture(() -> se.lu.lunarc.otp.Cli.commandLine().execute("text", "--server",
                 "otp.lunarc.example"));
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.printed()).contains("the command line: server: \"otp.lunarc.example\" is not an address")

@@ -67,7 +67,7 @@ class ServerCommandTest {
         for (String[] args : new String[][] {{"--help"}, {"text", "--help"}, {"server", "--help"},
                 {"server", "hash-password", "--help"}}) {
             StringWriter text = new StringWriter();
-            CommandLine cli = Main.commandLine();
+            CommandLine cli = se.lu.lunarc.otp.Cli.commandLine();
             cli.setOut(new PrintWriter(text));
             assertThat(cli.execute(args)).isZero();
             assertThat(text.toString()).contains("Usage:");
@@ -82,7 +82,7 @@ class ServerCommandTest {
         try {
             System.setIn(new ByteArrayInputStream("correct horse\n".getBytes(StandardCharsets.UTF_8)));
             System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            assertThat(Main.commandLine().execute("server", "hash-password")).isZero();
+            assertThat(se.lu.lunarc.otp.Cli.commandLine().execute("server", "hash-password")).isZero();
         } finally {
             System.setIn(stdin);
             System.setOut(stdout);
@@ -100,7 +100,7 @@ class ServerCommandTest {
         Files.writeString(users, "users: []\n");
         Path config = dir.resolve("server.yaml");
         Files.writeString(config, "listen: 0.0.0.0:0\ndataDir: data\nusers: {file: users.yaml}\n");
-        StandardError.Run run = StandardError.capture(() -> Main.commandLine().execute("server", "--config",
+        StandardError.Run run = StandardError.capture(() -> se.lu.lunarc.otp.Cli.commandLine().execute("server", "--config",
                 config.toString()));
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.printed()).contains("refusing plain HTTP")

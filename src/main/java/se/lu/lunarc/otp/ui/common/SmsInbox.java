@@ -8,7 +8,7 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import se.lu.lunarc.otp.app.ClientHolder;
+import se.lu.lunarc.otp.spi.ServerPart;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -31,7 +31,7 @@ public final class SmsInbox extends VBox {
         return t;
     });
 
-    public SmsInbox(Callable<List<ClientHolder.DemoSms>> source) {
+    public SmsInbox(Callable<List<ServerPart.DemoSms>> source) {
         getStyleClass().add("sms-inbox");
         title.getStyleClass().add("sms-inbox-title");
         title.setWrapText(true);
@@ -65,7 +65,7 @@ public final class SmsInbox extends VBox {
         return List.copyOf(messages);
     }
 
-    private void poll(Callable<List<ClientHolder.DemoSms>> source) {
+    private void poll(Callable<List<ServerPart.DemoSms>> source) {
         try {
             List<String> shown = source.call().stream()
                     .map(m -> TIME.format(m.sentAt()) + "  " + m.to() + "\n" + m.text()).toList();

@@ -70,7 +70,7 @@ class RadiusCommandTest {
     @Test
     void aShortSharedSecretIsRefusedAtStartWithoutShowingIt() throws Exception {
         Path config = config(TestRadius.freeUdpPort(), "short-secret");
-        StandardError.Run run = StandardError.capture(() -> Main.commandLine().execute("server", "--config",
+        StandardError.Run run = StandardError.capture(() -> se.lu.lunarc.otp.Cli.commandLine().execute("server", "--config",
                 config.toString()));
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.printed()).contains("shorter than 16 bytes", "nas.secret")
