@@ -2,11 +2,9 @@ package se.lu.lunarc.otp.ui;
 
 import se.lu.lunarc.otp.app.ClientSettings;
 
-import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.stage.Stage;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 
 /** Starts JavaFX, opens the wizard and waits until its window closes. */
@@ -22,7 +20,7 @@ public final class WizardLauncher {
             stage.setOnHiding(e -> closed.countDown());
             new Wizard(settings).show(stage);
             if (startupProbe) {
-                probe(stage);
+                StartupProbe.closeAfterFirstFrame(stage);
             }
         });
         closed.await();
@@ -65,34 +63,4 @@ public final class WizardLauncher {
         }
     }
 
-    /** The process's resident set (VmRSS) on Linux; "unknown" elsewhere. */
-    static String residentMemory() {
-        try {
-            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
-                    .filter(l -> l.startsWith("VmRSS:")).map(l -> l.substring(6).trim()).findFirst().orElse("unknown");
-        } catch (java.io.IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    /** Prints the time from JVM start to the second frame drawn with Sign in visible, then closes. */
-    private static void probe(Stage stage) {
-        new AnimationTimer() {
-            int frames;
-
-            @Override
-            public void handle(long now) {
-                if (++frames == 2) {
-                    stop();
-                    long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-                    System.out.println("startup-probe: first frame " + ms + " ms after JVM start");
-                    Runtime rt = Runtime.getRuntime();
-                    System.out.printf("startup-probe: heap used %.1f MiB, resident %s%n",
-                            (rt.totalMemory() - rt.freeMemory()) / 1048576.0, residentMemory());
-                    System.out.flush();
-                    stage.close();
-                }
-            }
-        }.start();
-    }
 }

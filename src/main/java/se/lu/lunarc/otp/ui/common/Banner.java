@@ -22,7 +22,10 @@ public final class Banner extends VBox {
     private final Button retry = new Button();
     private final Button details = new Button();
     private final Button copy = new Button();
-    private final TextArea detailText = new TextArea();
+    /** Made when the user first asks for details: a TextArea costs the first frame ~80 classes and a skin. */
+    private TextArea detailText;
+    private String diagnostics = "";
+    private ResourceBundle rb;
     private Runnable retryAction;
 
     public Banner() {
@@ -38,7 +41,8 @@ public final class Banner extends VBox {
             }
         });
         details.setOnAction(e -> {
-            boolean show = !detailText.isVisible();
+            boolean show = detailText == null || !detailText.isVisible();
+            detailArea().setText(diagnostics);
             detailText.setVisible(show);
             detailText.setManaged(show);
             copy.setVisible(show);
@@ -46,18 +50,15 @@ public final class Banner extends VBox {
         });
         copy.setOnAction(e -> {
             ClipboardContent c = new ClipboardContent();
-            c.putString(detailText.getText());
+            c.putString(diagnostics);
             Clipboard.getSystemClipboard().setContent(c);
         });
-        detailText.setEditable(false);
-        detailText.setWrapText(true);
-        detailText.setPrefRowCount(3);
         for (Button b : new Button[] {retry, details, copy}) {
             b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the message wraps; a button never shows "…"
         }
         HBox line = new HBox(8, message, retry, details, copy);
         line.setAlignment(Pos.CENTER_LEFT);
-        getChildren().addAll(line, detailText);
+        getChildren().add(line);
         clear();
     }
 
@@ -66,7 +67,24 @@ public final class Banner extends VBox {
         retry.setText(rb.getString("banner.retry"));
         details.setText(rb.getString("banner.details"));
         copy.setText(rb.getString("banner.copy"));
-        detailText.setAccessibleText(rb.getString("banner.details"));
+        this.rb = rb;
+        if (detailText != null) {
+            detailText.setAccessibleText(rb.getString("banner.details"));
+        }
+    }
+
+    private TextArea detailArea() {
+        if (detailText == null) {
+            detailText = new TextArea();
+            detailText.setEditable(false);
+            detailText.setWrapText(true);
+            detailText.setPrefRowCount(3);
+            if (rb != null) {
+                detailText.setAccessibleText(rb.getString("banner.details"));
+            }
+            getChildren().add(detailText);
+        }
+        return detailText;
     }
 
     public void clear() {
@@ -107,9 +125,12 @@ public final class Banner extends VBox {
         boolean hasDetails = diagnostics != null && !diagnostics.isBlank();
         details.setVisible(hasDetails);
         details.setManaged(hasDetails);
-        detailText.setText(hasDetails ? diagnostics : "");
-        detailText.setVisible(false);
-        detailText.setManaged(false);
+        this.diagnostics = hasDetails ? diagnostics : "";
+        if (detailText != null) {
+            detailText.setText(this.diagnostics);
+            detailText.setVisible(false);
+            detailText.setManaged(false);
+        }
         copy.setVisible(false);
         copy.setManaged(false);
     }
