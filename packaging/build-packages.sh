@@ -1,91 +1,146 @@
 #!/usr/bin/env bash
-# Builds, from the app image that `mvn package` made (target/lunarc-otp), the packages for the HPC desktops:
-#   target/runtime            a jlink'd Java runtime with only the modules used, JavaFX included (its native
-#                             libraries ship inside it, so nothing is unpacked into users' home folders)
-#   target/jpackage/lunarc-otp  a jpackage app image of the same
-#   target/packages/*.deb, *.rpm  the installable packages (layout below)
-# Usage: packaging/build-packages.sh VERSION   (run from the project folder; needs jlink, jpackage, dpkg-deb,
-# fakeroot, rpmbuild)
+# Builds, from the app image that `mvn package` made (target/lunarc-otp: all jars, the demo included), two
+# packages for two kinds of host:
+#   lunarc-otp         the desktop: wizard and text mode, menu entry, icons, client settings. Its own runtime has
+#                      only the JDK modules and JavaFX that the client uses, a CDS archive of the JDK's classes
+#                      and an AppCDS archive of the wizard's start-up. No backend, so no demo: with no server
+#                      configured the wizard says so and names the settings file.
+#   lunarc-otp-server  the backend and its systemd unit, with a headless runtime (no JavaFX, no GTK).
+# Each as .deb (Debian/Ubuntu) and .rpm (Rocky Linux 9) in target/packages.
+# Usage: packaging/build-packages.sh VERSION   (run from the project folder; needs jlink, jdeps, dpkg-deb,
+# fakeroot, rpmbuild, xvfb-run)
 #
-# Installed layout (both packages):
-#   /usr/lib/lunarc-otp/{bin/lunarc-otp, lib/*.jar, runtime/}   the program and its own runtime
-#   /usr/bin/lunarc-otp                                         → the launcher
-#   /usr/share/applications/lunarc-otp.desktop                  the menu entry
-#   /etc/xdg/menus/applications-merged/lunarc-tools.menu        Applications → Lunarc Tools → Security
-#   /usr/share/desktop-directories/lunarc-tools*.directory      the two submenus' names and icons
-#   /usr/share/icons/hicolor/{scalable,NxN}/apps/lunarc-otp.*   icons
-#   /etc/lunarc-otp/client.properties                           site settings (a config file: kept on upgrade)
-#   /etc/lunarc-otp/server.example.yaml, users.example.yaml      backend examples
-#   /usr/lib/systemd/system/lunarc-otp-server.service           the backend as a service (not enabled)
+# Installed layout:
+#   lunarc-otp:        /usr/lib/lunarc-otp/{bin/lunarc-otp, lib/*.jar, lib/lunarc-otp.jsa, runtime/}
+#                      /usr/bin/lunarc-otp, /usr/share/applications/lunarc-otp.desktop,
+#                      /etc/xdg/menus/applications-merged/lunarc-tools.menu, /usr/share/desktop-directories/…,
+#                      /usr/share/icons/hicolor/…/lunarc-otp.*, /etc/lunarc-otp/client.properties (conffile)
+#   lunarc-otp-server: /usr/lib/lunarc-otp-server/{bin/lunarc-otp-server, lib/*.jar, runtime/}
+#                      /usr/bin/lunarc-otp-server, /usr/lib/systemd/system/lunarc-otp-server.service,
+#                      /etc/lunarc-otp/server.example.yaml, users.example.yaml
 set -euo pipefail
 version=${1:?version}
 top=$(pwd)
 image=$top/target/lunarc-otp
 out=$top/target/packages
-runtime=$top/target/runtime
-stage=$top/target/pkgroot
 java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
+work=$top/target/pkgwork
+rm -rf "$out" "$work" "$top/target/jpackage" "$top/target/runtime" "$top/target/pkgroot"
+mkdir -p "$out" "$work"
 
-rm -rf "$runtime" "$stage" "$out" "$top/target/jpackage"
-mkdir -p "$out"
+# The jars a part needs: its own, then whatever jdeps finds they use, recursively; plus what is found at run
+# time only (logback through SLF4J's ServiceLoader; the SQLite JDBC driver through DriverManager).
+closure() { # closure OUTDIR JAR... (with extra jars by name pattern in $extra)
+  local dest=$1; shift
+  mkdir -p "$dest"
+  local found
+  found=$(cd "$image/lib" && "$java_home/bin/jdeps" --multi-release 17 -R -summary -cp '*' "$@" 2>/dev/null \
+    | awk '$2 == "->" && $3 ~ /\.jar$/ {print $3}' | sort -u)
+  for jar in "$@" $found; do
+    case "$jar" in javafx-*) continue ;; esac # the runtime has JavaFX as modules
+    cp "$image/lib/$jar" "$dest/"
+  done
+  for pattern in $extra; do
+    cp "$image"/lib/$pattern "$dest/"
+  done
+}
 
-# 1. the runtime: the JDK modules the jars use (jdeps --print-module-deps over lib/, plus the service providers
-#    jdeps cannot see: EC crypto for TLS, locale data for Swedish dates) and JavaFX's modules from its Maven jars
+# The JDK modules a set of jars uses, and what jdeps cannot see: EC crypto for TLS, locale data for Swedish.
+# Less java.desktop (AWT and Swing, a fifth of the runtime): only Jackson's optional java.beans support names it.
+modules_of() { # modules_of LIBDIR
+  "$java_home/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-module-deps -cp "$1/*" "$1"/lunarc-otp-*.jar \
+    | tr ',' '\n' | grep -vx java.desktop | paste -sd, -
+}
+
+# A runtime of those modules, with the JDK's own class-data-sharing archive. Its modules are left uncompressed:
+# the package's xz compresses them better than jlink's zip, and they load faster. The archive for heaps over
+# 32 GiB goes, and native libraries lose their symbol tables.
+runtime() { # runtime OUT MODULES [MODULE-PATH-EXTRA]
+  "$java_home/bin/jlink" --module-path "$java_home/jmods${3:+:$3}" --add-modules "$2" \
+    --include-locales en,sv --strip-debug --no-header-files --no-man-pages --compress=0 \
+    --generate-cds-archive --output "$1"
+  rm -f "$1/lib/server/classes_nocoops.jsa"
+  find "$1/lib" -name '*.so' -exec strip --strip-unneeded {} +
+}
+
+# ---- the desktop package ---------------------------------------------------------------------------------
+desk=$work/desktop
+app=$desk/usr/lib/lunarc-otp
+extra="logback-classic-*.jar logback-core-*.jar" closure "$app/lib" lunarc-otp-client.jar lunarc-otp-common.jar
 fxjars=$(ls "$image"/lib/javafx-*-linux.jar | tr '\n' ':')
-"$java_home/bin/jlink" \
-  --module-path "$java_home/jmods:$fxjars" \
-  --add-modules java.base,java.compiler,java.desktop,java.instrument,java.management,java.naming,java.security.jgss,java.sql,jdk.crypto.ec,jdk.localedata,jdk.unsupported,javafx.controls,javafx.fxml \
-  --include-locales en,sv \
-  --strip-debug --no-header-files --no-man-pages --compress=2 \
-  --output "$runtime"
-
-# 2. the jars, less JavaFX's (the runtime has those as modules)
-app=$stage/usr/lib/lunarc-otp
-mkdir -p "$app/bin" "$app/lib"
-find "$image/lib" -name '*.jar' ! -name 'javafx-*' -exec cp {} "$app/lib/" \;
-cp "$image/bin/lunarc-otp" "$app/bin/"
-cp -a "$runtime" "$app/runtime"
-
-# 3. a jpackage app image from the same parts (for sites that prefer jpackage's native launcher)
-"$java_home/bin/jpackage" --type app-image --name lunarc-otp --dest "$top/target/jpackage" \
-  --input "$app/lib" --main-jar lunarc-otp.jar --main-class se.lu.lunarc.otp.Main \
-  --runtime-image "$runtime" --app-version "${version%%[-~]*}" \
-  --java-options '-Dprism.order=sw' --java-options '--add-exports=javafx.graphics/com.sun.glass.ui=ALL-UNNAMED'
-
-# 4. desktop integration, configuration, service
-install -D -m 644 "$top/lunarc-otp.desktop" "$stage/usr/share/applications/lunarc-otp.desktop"
-install -D -m 644 "$top/packaging/menu/lunarc-tools.menu" "$stage/etc/xdg/menus/applications-merged/lunarc-tools.menu"
-install -D -m 644 -t "$stage/usr/share/desktop-directories" "$top"/packaging/menu/*.directory
-install -D -m 644 "$top/packaging/icons/lunarc-otp.svg" "$stage/usr/share/icons/hicolor/scalable/apps/lunarc-otp.svg"
+runtime "$app/runtime" "$(modules_of "$app/lib"),jdk.crypto.ec,jdk.localedata,javafx.controls,javafx.fxml" "$fxjars"
+install -D -m 755 "$top/packaging/bin/lunarc-otp" "$app/bin/lunarc-otp"
+(cd "$app/lib" && LC_ALL=C ls -1 ./*.jar | sed 's#^\./##' > classpath)
+install -D -m 644 "$top/lunarc-otp.desktop" "$desk/usr/share/applications/lunarc-otp.desktop"
+install -D -m 644 "$top/packaging/menu/lunarc-tools.menu" "$desk/etc/xdg/menus/applications-merged/lunarc-tools.menu"
+install -D -m 644 -t "$desk/usr/share/desktop-directories" "$top"/packaging/menu/*.directory
+install -D -m 644 "$top/packaging/icons/lunarc-otp.svg" "$desk/usr/share/icons/hicolor/scalable/apps/lunarc-otp.svg"
 for png in "$top"/packaging/icons/lunarc-otp-*.png; do
   size=${png##*-}; size=${size%.png}
-  install -D -m 644 "$png" "$stage/usr/share/icons/hicolor/${size}x${size}/apps/lunarc-otp.png"
+  install -D -m 644 "$png" "$desk/usr/share/icons/hicolor/${size}x${size}/apps/lunarc-otp.png"
 done
-install -D -m 644 "$top/packaging/config/client.properties" "$stage/etc/lunarc-otp/client.properties"
-install -D -m 644 "$top/packaging/config/server.example.yaml" "$stage/etc/lunarc-otp/server.example.yaml"
-install -D -m 644 "$top/packaging/config/users.example.yaml" "$stage/etc/lunarc-otp/users.example.yaml"
+install -D -m 644 "$top/packaging/config/client.properties" "$desk/etc/lunarc-otp/client.properties"
+mkdir -p "$desk/usr/bin"
+ln -s ../lib/lunarc-otp/bin/lunarc-otp "$desk/usr/bin/lunarc-otp"
+
+# The AppCDS archive of the wizard's start: a training run to its first frame under Xvfb. A dynamic archive
+# names the jars by path, so the run sees the jars where they will be installed; where that path is taken
+# (the package is installed on this machine) there is no archive, and the launcher starts without one.
+if [ ! -e /usr/lib/lunarc-otp ] && [ -w /usr/lib ]; then
+  ln -s "$app" /usr/lib/lunarc-otp
+  trap 'rm -f /usr/lib/lunarc-otp' EXIT
+  xvfb-run -a env LUNARC_OTP_SERVER=https://training.invalid LUNARC_OTP_HOME=/usr/lib/lunarc-otp \
+    LUNARC_OTP_CDS_DUMP=/usr/lib/lunarc-otp/lib/lunarc-otp.jsa JAVA_OPTS=-Xlog:cds=error \
+    /usr/lib/lunarc-otp/bin/lunarc-otp --startup-probe 2>&1 | sed 's/^/  training run: /'
+  rm -f /usr/lib/lunarc-otp
+  trap - EXIT
+  [ -s "$app/lib/lunarc-otp.jsa" ] || { echo "the training run made no CDS archive" >&2; exit 1; }
+else
+  echo "warning: /usr/lib/lunarc-otp exists or cannot be made here: the package has no AppCDS archive" >&2
+fi
+
+# ---- the server package ----------------------------------------------------------------------------------
+srv=$work/server
+sapp=$srv/usr/lib/lunarc-otp-server
+extra="logback-classic-*.jar logback-core-*.jar sqlite-jdbc-*.jar" \
+  closure "$sapp/lib" lunarc-otp-server.jar lunarc-otp-common.jar
+# sqlite-jdbc carries native libraries for every platform; these packages are for Linux on x86-64
+sqlite=$(ls "$sapp"/lib/sqlite-jdbc-*.jar)
+zip -q -d "$sqlite" $(unzip -Z1 "$sqlite" | grep '^org/sqlite/native/' | grep -v '^org/sqlite/native/Linux/x86_64/' \
+  | grep -v '/$') >/dev/null
+runtime "$sapp/runtime" "$(modules_of "$sapp/lib"),jdk.crypto.ec,jdk.localedata,java.sql,java.naming,jdk.naming.dns"
+install -D -m 755 "$top/packaging/bin/lunarc-otp-server" "$sapp/bin/lunarc-otp-server"
+install -D -m 644 "$top/packaging/config/server.example.yaml" "$srv/etc/lunarc-otp/server.example.yaml"
+install -D -m 644 "$top/packaging/config/users.example.yaml" "$srv/etc/lunarc-otp/users.example.yaml"
 install -D -m 644 "$top/packaging/systemd/lunarc-otp-server.service" \
-  "$stage/usr/lib/systemd/system/lunarc-otp-server.service"
-mkdir -p "$stage/usr/bin"
-ln -s ../lib/lunarc-otp/bin/lunarc-otp "$stage/usr/bin/lunarc-otp"
-installed_kb=$(du -sk "$stage" | cut -f1)
+  "$srv/usr/lib/systemd/system/lunarc-otp-server.service"
+mkdir -p "$srv/usr/bin"
+ln -s ../lib/lunarc-otp-server/bin/lunarc-otp-server "$srv/usr/bin/lunarc-otp-server"
 
-# 5. .deb
-deb=$top/target/deb
-rm -rf "$deb" && cp -a "$stage" "$deb" && mkdir -p "$deb/DEBIAN"
-sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$installed_kb/" "$top/packaging/deb/control" > "$deb/DEBIAN/control"
-echo /etc/lunarc-otp/client.properties > "$deb/DEBIAN/conffiles"
-install -m 755 "$top/packaging/deb/postinst" "$top/packaging/deb/postrm" "$deb/DEBIAN/"
-fakeroot dpkg-deb --build -Zxz "$deb" "$out/lunarc-otp_${version}_amd64.deb" >/dev/null
+# ---- .deb and .rpm of each ---------------------------------------------------------------------------------
+for part in desktop server; do
+  stage=$work/$part
+  name=$([ $part = desktop ] && echo lunarc-otp || echo lunarc-otp-server)
+  kb=$(du -sk "$stage" | cut -f1)
+  deb=$work/deb-$part
+  cp -a "$stage" "$deb" && mkdir -p "$deb/DEBIAN"
+  sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$kb/" "$top/packaging/deb/$name.control" > "$deb/DEBIAN/control"
+  if [ $part = desktop ]; then
+    echo /etc/lunarc-otp/client.properties > "$deb/DEBIAN/conffiles"
+  fi
+  for script in postinst postrm; do
+    [ -f "$top/packaging/deb/$name.$script" ] && install -m 755 "$top/packaging/deb/$name.$script" "$deb/DEBIAN/$script"
+  done
+  fakeroot dpkg-deb --build -Zxz -z9 -Sextreme "$deb" "$out/${name}_${version}_amd64.deb" >/dev/null
 
-# 6. .rpm (Rocky Linux 9)
-rpmtop=$top/target/rpmbuild
-rm -rf "$rpmtop" && mkdir -p "$rpmtop"/{BUILD,RPMS,SOURCES,SPECS,SRPMS}
-rpmbuild -bb --quiet --define "_topdir $rpmtop" --define "stage $stage" --define "pkgversion ${version//-/_}" \
-  --define "_binary_payload w6.xzdio" --define "__brp_strip /bin/true" --define "__os_install_post %{nil}" \
-  "$top/packaging/rpm/lunarc-otp.spec"
-cp "$rpmtop"/RPMS/*/*.rpm "$out/"
+  rpmtop=$work/rpmbuild-$part
+  mkdir -p "$rpmtop"/{BUILD,RPMS,SOURCES,SPECS,SRPMS}
+  rpmbuild -bb --quiet --define "_topdir $rpmtop" --define "stage $stage" --define "pkgversion ${version//-/_}" \
+    --define "_binary_payload w9.xzdio" --define "__brp_strip /bin/true" --define "__os_install_post %{nil}" \
+    "$top/packaging/rpm/$name.spec"
+  cp "$rpmtop"/RPMS/*/*.rpm "$out/"
+  echo "$name: installed size $((kb / 1024)) MiB"
+done
 
 echo "packages:"
 ls -l "$out"
-echo "installed size: $((installed_kb / 1024)) MiB"

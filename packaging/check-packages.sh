@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Checks the built packages as an administrator would: desktop files valid, the menu path resolved by a real
-# XDG menu implementation over the unpacked .deb, the packaged launcher starting the wizard with no JDK on the
-# PATH, and the .rpm's files and dependencies. Prints the sizes. Needs desktop-file-utils, python3-xdg, xvfb,
-# rpm. Exits non-zero on the first failure.
+# XDG menu implementation over the unpacked desktop .deb, the packaged launcher starting the wizard with no JDK
+# on the PATH, each package installed on its own (as root) with its runtime and archive working, the server's
+# unit and sandbox, and the .rpms' files and dependencies. Prints the sizes. Needs desktop-file-utils,
+# python3-xdg, xvfb, rpm. Exits non-zero on the first failure.
 set -euo pipefail
 top=$(pwd)
 out=$top/target/packages
-deb=$(ls "$out"/*.deb)
-rpm=$(ls "$out"/*.rpm)
+deb=$(ls "$out"/lunarc-otp_*.deb)
+rpm=$(ls "$out"/lunarc-otp-[0-9]*.rpm)
+sdeb=$(ls "$out"/lunarc-otp-server_*.deb)
+srpm=$(ls "$out"/lunarc-otp-server-[0-9]*.rpm)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -21,8 +24,12 @@ root=$work/root
 dpkg -x "$deb" "$root"
 mkdir -p "$root/etc/xdg/menus"
 cp "$top/packaging/test/applications.menu" "$root/etc/xdg/menus/applications.menu"
-paths=$(XDG_CONFIG_DIRS="$root/etc/xdg" XDG_DATA_DIRS="$root/usr/share" XDG_CONFIG_HOME="$work/none" \
-  XDG_DATA_HOME="$work/none" PATH="$root/usr/bin:$PATH" LANG=C /usr/bin/python3 "$top/packaging/test/menu_paths.py" "$root/etc/xdg/menus/applications.menu")
+menu() {
+  XDG_CONFIG_DIRS="$root/etc/xdg" XDG_DATA_DIRS="$root/usr/share" XDG_CONFIG_HOME="$work/none" \
+    XDG_DATA_HOME="$work/none" PATH="$root/usr/bin:$PATH" LANG=C /usr/bin/python3 \
+    "$top/packaging/test/menu_paths.py" "$root/etc/xdg/menus/applications.menu"
+}
+paths=$(menu)
 echo "$paths" | sed 's/^/  menu: /'
 [ "$(echo "$paths" | grep -c 'Register OTP Authenticator')" = 1 ] || fail "the entry is not in the menu exactly once"
 echo "$paths" | grep -qx 'Lunarc Tools/Security/Register OTP Authenticator' || fail "not at Lunarc Tools/Security"
@@ -31,43 +38,110 @@ ok "the menu resolves to Lunarc Tools/Security/Register OTP Authenticator"
 # another site tool under Lunarc Tools merges into the same submenu
 cp "$top/packaging/test/slurm-queue.menu" "$root/etc/xdg/menus/applications-merged/"
 cp "$top/packaging/test/slurm-queue.desktop" "$root/usr/share/applications/"
-paths=$(XDG_CONFIG_DIRS="$root/etc/xdg" XDG_DATA_DIRS="$root/usr/share" XDG_CONFIG_HOME="$work/none" \
-  XDG_DATA_HOME="$work/none" PATH="$root/usr/bin:$PATH" LANG=C /usr/bin/python3 "$top/packaging/test/menu_paths.py" "$root/etc/xdg/menus/applications.menu")
+paths=$(menu)
 echo "$paths" | grep -qx 'Lunarc Tools/Slurm Queue Tool' || fail "a site's other Lunarc tool did not merge"
 echo "$paths" | grep -qx 'Lunarc Tools/Security/Register OTP Authenticator' || fail "lost after merging"
 [ "$(echo "$paths" | grep -c '^Lunarc Tools/')" = 2 ] || fail "Lunarc Tools appears as two menus"
 ok "menus of other Lunarc tools merge into the same Lunarc Tools"
 
-# the launcher from the package, with only a shell and coreutils on the PATH: no java, no JDK
+# the launcher from the unpacked package, with only a shell and coreutils on the PATH: no java, no JDK. Its
+# CDS archive names the installed paths, so here it does not match: the wizard must start anyway, silently.
 bin=$work/bin
 mkdir -p "$bin"
 for tool in sh dirname readlink mkdir; do ln -s "$(command -v $tool)" "$bin/$tool"; done
-probe=$(xvfb-run -a sh -c "env -i PATH='$bin' HOME='$work/home' DISPLAY=\"\$DISPLAY\" XAUTHORITY=\"\$XAUTHORITY\" \
-  sh -c 'command -v java >/dev/null && echo JAVA-ON-PATH; exec \"$root/usr/bin/lunarc-otp\" --startup-probe --server https://unreachable.invalid' 2>&1")
-echo "$probe" | sed 's/^/  /'
-echo "$probe" | grep -q JAVA-ON-PATH && fail "java was on the PATH of the probe"
-echo "$probe" | grep -Eq '^startup-probe: first frame [0-9]+ ms after JVM start$' || fail "the packaged wizard did not start"
+probe() { # probe LAUNCHER [JAVA_OPTS]
+  xvfb-run -a sh -c "env -i PATH='$bin' HOME='$work/home' DISPLAY=\"\$DISPLAY\" XAUTHORITY=\"\$XAUTHORITY\" \
+    JAVA_OPTS='${2:-}' sh -c 'command -v java >/dev/null && echo JAVA-ON-PATH; \
+    exec \"$1\" --startup-probe --server https://unreachable.invalid' 2>&1"
+}
+out_probe=$(probe "$root/usr/bin/lunarc-otp" || true)
+echo "$out_probe" | sed 's/^/  /'
+echo "$out_probe" | grep -q JAVA-ON-PATH && fail "java was on the PATH of the probe"
+echo "$out_probe" | grep -Eq '^startup-probe: first frame [0-9]+ ms after JVM start$' || fail "the packaged wizard did not start"
+[ "$(echo "$out_probe" | grep -vc '^startup-probe: ')" = 0 ] || fail "the packaged wizard printed more than the probe"
 [ ! -e "$work/home/.openjfx" ] || fail "JavaFX unpacked native libraries into the home folder"
-ok "the packaged launcher starts the wizard under Xvfb with its own runtime, nothing unpacked into HOME"
+[ -s "$root/usr/lib/lunarc-otp/lib/lunarc-otp.jsa" ] || fail "the desktop package has no CDS archive"
+ok "the unpacked launcher starts the wizard with its own runtime, silently without a matching archive, nothing in HOME"
+
+# what the desktop package carries, and what it does not
+[ ! -e "$root/usr/lib/lunarc-otp/lib/lunarc-otp-server.jar" ] || fail "the desktop package carries the server"
+ls "$root"/usr/lib/lunarc-otp/lib | grep -Eq '^(javalin|jetty|sqlite-jdbc|bcprov)' && fail "server libraries in the desktop package"
+"$root/usr/lib/lunarc-otp/runtime/bin/java" --list-modules | grep -q '^javafx.controls' || fail "no JavaFX in the desktop runtime"
+(cd "$root/usr/lib/lunarc-otp/lib" && jdeps --multi-release 17 -R -summary -cp '*' lunarc-otp-client.jar 2>/dev/null) \
+  | grep -q 'lunarc-otp-server' && fail "jdeps: the client needs the server jar"
+ok "the desktop package has no backend, and jdeps finds that the client needs nothing from the server"
+
+if [ "$(id -u)" = 0 ] && [ ! -e /usr/lib/lunarc-otp ] && [ ! -e /usr/lib/lunarc-otp-server ]; then
+  # the desktop package alone, installed
+  dpkg -i "$deb" >/dev/null || fail "dpkg -i of the desktop package alone"
+  [ ! -e /usr/bin/lunarc-otp-server ] || fail "the desktop package installed the server"
+  # with -Xshare:on, a CDS archive that does not match is an error instead of a silent fallback
+  out_probe=$(probe /usr/bin/lunarc-otp "-Xshare:on" || true)
+  echo "$out_probe" | sed 's/^/  installed: /'
+  echo "$out_probe" | grep -Eq '^startup-probe: first frame' || fail "the installed wizard did not use its CDS archive"
+  # no display: text mode, whose message goes to the wizard's log when stderr is not a terminal
+  env -i PATH=/usr/bin:/bin HOME="$work/home2" /usr/bin/lunarc-otp >/dev/null 2>&1 || true
+  nosrv=$(cat "$work/home2/.local/state/lunarc-otp/wizard.log")
+  echo "$nosrv" | grep -q 'No server is configured' || fail "no server configured was not said: $nosrv"
+  echo "$nosrv" | grep -q '/etc/lunarc-otp/client.properties' || fail "the settings file was not named"
+  dpkg -r lunarc-otp >/dev/null
+  ok "the desktop package installs alone; its archive matches; with no server it names the settings file"
+
+  # the server package alone, installed
+  dpkg -i "$sdeb" >/dev/null || fail "dpkg -i of the server package alone"
+  [ ! -e /usr/bin/lunarc-otp ] || fail "the server package installed the wizard"
+  /usr/bin/lunarc-otp-server --help | grep -q -- '--config' || fail "lunarc-otp-server --help"
+  /usr/lib/lunarc-otp-server/runtime/bin/java --list-modules | grep -q javafx && fail "JavaFX in the server runtime"
+  ldd /usr/lib/lunarc-otp-server/runtime/lib/*.so /usr/lib/lunarc-otp-server/runtime/lib/server/*.so 2>/dev/null \
+    | grep -q gtk && fail "the server runtime links GTK"
+  getent passwd lunarc-otp >/dev/null || fail "no lunarc-otp service account"
+  dpkg -r lunarc-otp-server >/dev/null
+  ok "the server package installs alone: its launcher runs, no JavaFX, no GTK, a service account"
+else
+  echo "skip: installing the packages needs root and neither package installed on this machine"
+fi
+
+# the service under its sandbox: it runs the packaged launcher, and everything the example config writes is
+# in the unit's StateDirectory (ProtectSystem=strict makes the rest read-only)
+unit=$top/packaging/systemd/lunarc-otp-server.service
+exec_bin=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit")
+rpm -qpl "$srpm" | grep -qx "$exec_bin" || fail "ExecStart $exec_bin is not in the server package"
+state=$(sed -n 's/^StateDirectory=//p' "$unit")
+grep -Eq "^dataDir: /var/lib/$state\$" "$top/packaging/config/server.example.yaml" \
+  || fail "the example dataDir is not the unit's StateDirectory /var/lib/$state"
+grep -q '^ProtectSystem=strict' "$unit" || fail "the unit is not sandboxed"
+ok "the unit starts the packaged server, and the example's dataDir is its writable StateDirectory"
 
 files=$(rpm -qpl "$rpm")
 for f in /usr/bin/lunarc-otp /usr/lib/lunarc-otp/bin/lunarc-otp /usr/lib/lunarc-otp/runtime/bin/java \
-  /usr/lib/lunarc-otp/lib/lunarc-otp.jar /usr/share/applications/lunarc-otp.desktop \
-  /etc/xdg/menus/applications-merged/lunarc-tools.menu /usr/share/desktop-directories/lunarc-tools.directory \
-  /usr/share/desktop-directories/lunarc-tools-security.directory /usr/share/icons/hicolor/scalable/apps/lunarc-otp.svg \
-  /usr/share/icons/hicolor/48x48/apps/lunarc-otp.png /etc/lunarc-otp/client.properties \
-  /usr/lib/systemd/system/lunarc-otp-server.service; do
-  echo "$files" | grep -qx "$f" || fail "the rpm lacks $f"
+  /usr/lib/lunarc-otp/lib/lunarc-otp-client.jar /usr/lib/lunarc-otp/lib/lunarc-otp.jsa \
+  /usr/share/applications/lunarc-otp.desktop /etc/xdg/menus/applications-merged/lunarc-tools.menu \
+  /usr/share/desktop-directories/lunarc-tools.directory /usr/share/desktop-directories/lunarc-tools-security.directory \
+  /usr/share/icons/hicolor/scalable/apps/lunarc-otp.svg /usr/share/icons/hicolor/48x48/apps/lunarc-otp.png \
+  /etc/lunarc-otp/client.properties; do
+  echo "$files" | grep -qx "$f" || fail "the desktop rpm lacks $f"
 done
-ok "rpm -qpl lists the program, runtime, desktop file, menu, icons, config and service"
+sfiles=$(rpm -qpl "$srpm")
+for f in /usr/bin/lunarc-otp-server /usr/lib/lunarc-otp-server/bin/lunarc-otp-server \
+  /usr/lib/lunarc-otp-server/runtime/bin/java /usr/lib/lunarc-otp-server/lib/lunarc-otp-server.jar \
+  /etc/lunarc-otp/server.example.yaml /etc/lunarc-otp/users.example.yaml /usr/lib/systemd/system/lunarc-otp-server.service; do
+  echo "$sfiles" | grep -qx "$f" || fail "the server rpm lacks $f"
+done
+ok "rpm -qpl lists each package's program, runtime and files"
+
 requires=$(rpm -qpR "$rpm")
-echo "$requires" | grep -qx 'gtk3' || fail "the rpm does not require gtk3"
-echo "$requires" | grep -q 'java' && fail "the rpm requires a Java: $requires"
+echo "$requires" | grep -qx 'gtk3' || fail "the desktop rpm does not require gtk3"
+srequires=$(rpm -qpR "$srpm")
+echo "$srequires" | grep -qi 'gtk' && fail "the server rpm requires GTK: $srequires"
+echo "$requires $srequires" | grep -q 'java' && fail "an rpm requires a Java"
 rpm -qp --configfiles "$rpm" | grep -qx /etc/lunarc-otp/client.properties || fail "client.properties is not a config file"
-dpkg-deb -f "$deb" Depends | grep -q libgtk-3-0 || fail "the deb does not depend on libgtk-3-0"
+dpkg-deb -f "$deb" Depends | grep -q libgtk-3-0 || fail "the desktop deb does not depend on libgtk-3-0"
+dpkg-deb -f "$sdeb" Depends | grep -qi gtk && fail "the server deb depends on GTK"
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/lunarc-otp/client.properties \
   || fail "client.properties is not a deb conffile"
-ok "rpm -qpR requires gtk3 and no Java; client.properties is a config file in both packages"
+ok "GTK is a dependency of the desktop package only, Java of neither; client.properties is a config file"
 
-echo "sizes: deb $(du -h "$deb" | cut -f1), rpm $(du -h "$rpm" | cut -f1), installed $(( $(dpkg-deb -f "$deb" Installed-Size) / 1024 )) MiB"
+echo "sizes: desktop deb $(du -h "$deb" | cut -f1), rpm $(du -h "$rpm" | cut -f1), installed" \
+  "$(( $(dpkg-deb -f "$deb" Installed-Size) / 1024 )) MiB; server deb $(du -h "$sdeb" | cut -f1)," \
+  "rpm $(du -h "$srpm" | cut -f1), installed $(( $(dpkg-deb -f "$sdeb" Installed-Size) / 1024 )) MiB"
 echo "$passed passed, 0 failed"
