@@ -103,33 +103,57 @@ public final class ValidateService {
         Instant now = clock.instant();
         long nowSecond = now.getEpochSecond();
         String user = username == null ? "" : username;
-        CodeCheck result = db.inTransaction(c -> {
-            List<TokenRecord> usable = store.listFor(c, user).stream().filter(t -> isUsable(t, now)).toList();
-            if (usable.isEmpty()) {
-                // nothing to guess: no failure row for a user without a token (or for a made-up name)
-                return CodeCheck.NO_ACTIVE_TOKEN;
+        // 1. read, beside other checks (WAL): the tokens to check against, and this source's state
+        Snapshot seen = db.read(c -> new Snapshot(
+                store.listFor(c, user).stream().filter(t -> isUsable(t, now)).toList(),
+                store.sourceState(c, user, source)));
+        if (seen.usable().isEmpty()) {
+            // nothing to guess: no failure row for a user without a token (or for a made-up name)
+            return CodeCheck.NO_ACTIVE_TOKEN;
+        }
+        if (nowSecond < seen.state().nextTryEpochSecond()) {
+            return CodeCheck.THROTTLED;
+        }
+        if (!seen.state().knownGood() && !newSourceFailures.hasRoom(user)) {
+            return CodeCheck.THROTTLED;
+        }
+        // 2. the secrets and the HMACs, outside any lock
+        TokenRecord matched = null;
+        long matchedStep = 0;
+        List<TokenRecord> replayedTokens = new java.util.ArrayList<>();
+        if (TOTP.isWellFormed(code)) {
+            for (TokenRecord t : seen.usable()) {
+                TokenService.Lookup found = tokens.lookUp(t, code, TOTP.step(now), 1);
+                if (found.step() != null) {
+                    matched = t;
+                    matchedStep = found.step();
+                    break;
+                }
+                if (found.replayed()) {
+                    replayedTokens.add(t);
+                }
             }
+        }
+        // 3. the write, short: what must still hold is checked again here, and the step is taken only if
+        //    nobody took it since the read (the row count decides, as it would on PostgreSQL)
+        TokenRecord match = matched;
+        long step = matchedStep;
+        CodeCheck result = db.inTransaction(c -> {
             TokenStore.SourceState state = store.sourceState(c, user, source);
             if (nowSecond < state.nextTryEpochSecond()) {
                 return CodeCheck.THROTTLED;
             }
-            if (!state.knownGood() && !newSourceFailures.hasRoom(user)) {
-                return CodeCheck.THROTTLED;
-            }
-            boolean replayed = false;
-            if (TOTP.isWellFormed(code)) {
-                for (TokenRecord t : usable) {
-                    TokenService.Lookup found = tokens.lookUp(t, code, TOTP.step(now), 1);
-                    if (found.step() != null) {
-                        store.update(c, t.usedAt(now, found.step()));
-                        store.saveSourceState(c, user, source, new TokenStore.SourceState(0, 0, nowSecond));
-                        return CodeCheck.ACCEPTED;
-                    }
-                    if (found.replayed()) {
-                        replayed = true;
-                        store.update(c, t.replayedAt(now)); // shown on the Tokens tab at the next sign-in
-                    }
+            boolean replayed = !replayedTokens.isEmpty();
+            if (match != null) {
+                if (store.takeStep(c, match.id(), step, nowSecond)) {
+                    store.saveSourceState(c, user, source, new TokenStore.SourceState(0, 0, nowSecond));
+                    return CodeCheck.ACCEPTED;
                 }
+                replayedTokens.add(match); // the same code was accepted a moment ago: a second use
+                replayed = true;
+            }
+            for (TokenRecord t : replayedTokens) {
+                store.markReplayed(c, t.id(), nowSecond); // shown on the Tokens tab at the next sign-in
             }
             long failures = state.failures() + 1;
             store.saveSourceState(c, user, source, new TokenStore.SourceState(failures,
@@ -146,6 +170,9 @@ public final class ValidateService {
         return result;
     }
 
+    /** What a check reads before it computes anything. */
+    private record Snapshot(List<TokenRecord> usable, TokenStore.SourceState state) {}
+
     /** No wait after the first free failures, then 1, 2, 4 … seconds, up to the longest wait. */
     long waitSeconds(long failures) {
         long over = failures - freeFailures;
@@ -156,13 +183,13 @@ public final class ValidateService {
     /** Whether the user has a token that can log in now (active, not expired). */
     public boolean hasActiveToken(String username) throws SQLException {
         Instant now = clock.instant();
-        return db.inTransaction(c -> store.listFor(c, username).stream().anyMatch(t -> isUsable(t, now)));
+        return db.read(c -> store.listFor(c, username).stream().anyMatch(t -> isUsable(t, now)));
     }
 
     /** Whether codes from {@code source} must wait before they are checked. */
     public boolean isThrottled(String username, String source) throws SQLException {
         long now = clock.instant().getEpochSecond();
-        return db.inTransaction(c -> store.sourceState(c, username, source).nextTryEpochSecond() > now);
+        return db.read(c -> store.sourceState(c, username, source).nextTryEpochSecond() > now);
     }
 
     private static boolean isUsable(TokenRecord t, Instant now) {

@@ -97,7 +97,12 @@ public final class AuditLog {
         write(event, user, address, null, detail, nas);
     }
 
-    private synchronized void write(String event, String user, String address, String tokenId, String detail,
+    /**
+     * Appends one line. Not under a lock: each line goes to the file in one write on a descriptor opened for
+     * appending, which the kernel appends whole, so lines from concurrent requests never interleave, and a
+     * rotated file is picked up by the next line.
+     */
+    private void write(String event, String user, String address, String tokenId, String detail,
                                      Nas nas) {
         Map<String, String> line = new LinkedHashMap<>();
         line.put("time", clock.instant().toString());

@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * The SQLite file in the data folder, in WAL mode, brought to the newest schema on open. Migrations are
  * numbered by position and recorded in SQLite's own {@code user_version}, so each runs exactly once.
- * One connection, used under a lock: SQLite serialises writers anyway, and this keeps transactions simple.
+ * Writes go through one connection under a lock: SQLite serialises writers anyway, and this keeps transactions
+ * simple, so callers keep them short. Reads that decide nothing by themselves ({@link #read}) go through a small
+ * pool of read-only connections, which WAL lets run beside each other and beside the writer.
  */
 public final class Database implements AutoCloseable {
     static final List<String> MIGRATIONS = List.of(
@@ -59,8 +61,10 @@ public final class Database implements AutoCloseable {
             ALTER TABLE tokens ADD COLUMN replayed_at INTEGER;
             """);
 
+    private static final int READERS = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
     private final Connection connection;
-
+    private final java.util.concurrent.BlockingQueue<Connection> readers =
+            new java.util.concurrent.ArrayBlockingQueue<>(READERS);
     private Database(Connection connection) {
         this.connection = connection;
     }
@@ -78,6 +82,14 @@ public final class Database implements AutoCloseable {
         }
         Database db = new Database(c);
         db.migrate();
+        for (int i = 0; i < READERS; i++) {
+            Connection r = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement s = r.createStatement()) {
+                s.execute("PRAGMA query_only=1");
+                s.execute("PRAGMA busy_timeout=5000");
+            }
+            db.readers.add(r);
+        }
         return db;
     }
 
@@ -128,8 +140,32 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} on a read-only connection, beside other readers and the writer; each statement sees the
+     * newest committed data (no transaction is held open). What it reads may be stale by the time the caller
+     * writes: a decision that must hold at the write is checked again in the write's own transaction (see
+     * ValidateService.check).
+     */
+    public <T> T read(Work<T> work) throws SQLException {
+        Connection r;
+        try {
+            r = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted waiting for a database connection", e);
+        }
+        try {
+            return work.run(r);
+        } finally {
+            readers.add(r);
+        }
+    }
+
     @Override
     public synchronized void close() throws SQLException {
+        for (Connection r : readers) {
+            r.close();
+        }
         connection.close();
     }
 }

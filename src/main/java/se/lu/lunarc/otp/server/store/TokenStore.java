@@ -55,6 +55,30 @@ public final class TokenStore {
         }
     }
 
+    /**
+     * Marks {@code step} used on an active token, if no step this late was used before: the row count decides,
+     * so two checks of the same code, on one node or two, cannot both succeed. False: someone was first.
+     */
+    public boolean takeStep(Connection c, String id, long step, long nowEpochSecond) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE tokens SET last_step = ?, last_used = ?, "
+                + "failed_attempts = 0 WHERE id = ? AND status = 'active' AND last_step < ?")) {
+            p.setLong(1, step);
+            p.setLong(2, nowEpochSecond);
+            p.setString(3, id);
+            p.setLong(4, step);
+            return p.executeUpdate() == 1;
+        }
+    }
+
+    /** Notes that a code of this token was presented a second time (shown on the Tokens tab). */
+    public void markReplayed(Connection c, String id, long nowEpochSecond) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE tokens SET replayed_at = ? WHERE id = ?")) {
+            p.setLong(1, nowEpochSecond);
+            p.setString(2, id);
+            p.executeUpdate();
+        }
+    }
+
     public void update(Connection c, TokenRecord t) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("UPDATE tokens SET id = ?, username = ?, name = ?, status = ?, "
                 + "secret = ?, created = ?, activate_before = ?, activated = ?, expires = ?, last_used = ?, "
