@@ -46,7 +46,8 @@ closure() { # closure OUTDIR JAR... (with extra jars by name pattern in $extra)
 }
 
 # The JDK modules a set of jars uses, and what jdeps cannot see: EC crypto for TLS, locale data for Swedish.
-# Less java.desktop (AWT and Swing, a fifth of the runtime): only Jackson's optional java.beans support names it.
+# Less java.desktop (AWT and Swing, a fifth of the runtime): only Jackson's optional java.beans support names it
+# (the desktop runtime has it anyway: JavaFX requires it; the server's does not).
 modules_of() { # modules_of LIBDIR
   "$java_home/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-module-deps -cp "$1/*" "$1"/lunarc-otp-*.jar \
     | tr ',' '\n' | grep -vx java.desktop | paste -sd, -
@@ -55,12 +56,14 @@ modules_of() { # modules_of LIBDIR
 # A runtime of those modules, with the JDK's own class-data-sharing archive. Its modules are left uncompressed:
 # the package's xz compresses them better than jlink's zip, and they load faster. The archive for heaps over
 # 32 GiB goes, and native libraries lose their symbol tables.
-runtime() { # runtime OUT MODULES [MODULE-PATH-EXTRA]
-  "$java_home/bin/jlink" --module-path "$java_home/jmods${3:+:$3}" --add-modules "$2" \
+runtime() { # runtime OUT MODULES MODULE-PATH-EXTRA [JLINK-OPTION...]
+  local out=$1 modules=$2 extra=$3
+  shift 3
+  "$java_home/bin/jlink" --module-path "$java_home/jmods${extra:+:$extra}" --add-modules "$modules" \
     --include-locales en,sv --strip-debug --no-header-files --no-man-pages --compress=0 \
-    --generate-cds-archive --output "$1"
-  rm -f "$1/lib/server/classes_nocoops.jsa"
-  find "$1/lib" -name '*.so' -exec strip --strip-unneeded {} +
+    --generate-cds-archive "$@" --output "$out"
+  rm -f "$out/lib/server/classes_nocoops.jsa"
+  find "$out/lib" -name '*.so' -exec strip --strip-unneeded {} +
 }
 
 # ---- the desktop package ---------------------------------------------------------------------------------
@@ -68,7 +71,12 @@ desk=$work/desktop
 app=$desk/usr/lib/lunarc-otp
 extra="logback-classic-*.jar logback-core-*.jar" closure "$app/lib" lunarc-otp-client.jar lunarc-otp-common.jar
 fxjars=$(ls "$image"/lib/javafx-*-linux.jar | tr '\n' ':')
-runtime "$app/runtime" "$(modules_of "$app/lib"),jdk.crypto.ec,jdk.localedata,javafx.controls,javafx.fxml" "$fxjars"
+# JavaFX's native libraries go into the runtime's lib folder, where JavaFX looks first, instead of staying inside
+# its module: from there it would unpack them into each user's ~/.openjfx on the shared home file system
+runtime "$app/runtime" "$(modules_of "$app/lib"),jdk.crypto.ec,jdk.localedata,javafx.controls,javafx.fxml" "$fxjars" \
+  "--exclude-resources=glob:/javafx.graphics/*.so"
+unzip -q -o -j "$(ls "$image"/lib/javafx-graphics-*-linux.jar)" '*.so' -d "$app/runtime/lib"
+strip --strip-unneeded "$app"/runtime/lib/*.so
 install -D -m 755 "$top/packaging/bin/lunarc-otp" "$app/bin/lunarc-otp"
 (cd "$app/lib" && LC_ALL=C ls -1 ./*.jar | sed 's#^\./##' > classpath)
 install -D -m 644 "$top/lunarc-otp.desktop" "$desk/usr/share/applications/lunarc-otp.desktop"
@@ -108,7 +116,7 @@ extra="logback-classic-*.jar logback-core-*.jar sqlite-jdbc-*.jar" \
 sqlite=$(ls "$sapp"/lib/sqlite-jdbc-*.jar)
 zip -q -d "$sqlite" $(unzip -Z1 "$sqlite" | grep '^org/sqlite/native/' | grep -v '^org/sqlite/native/Linux/x86_64/' \
   | grep -v '/$') >/dev/null
-runtime "$sapp/runtime" "$(modules_of "$sapp/lib"),jdk.crypto.ec,jdk.localedata,java.sql,java.naming,jdk.naming.dns"
+runtime "$sapp/runtime" "$(modules_of "$sapp/lib"),jdk.crypto.ec,jdk.localedata,java.sql,java.naming,jdk.naming.dns" ""
 install -D -m 755 "$top/packaging/bin/lunarc-otp-server" "$sapp/bin/lunarc-otp-server"
 install -D -m 644 "$top/packaging/config/server.example.yaml" "$srv/etc/lunarc-otp/server.example.yaml"
 install -D -m 644 "$top/packaging/config/users.example.yaml" "$srv/etc/lunarc-otp/users.example.yaml"
