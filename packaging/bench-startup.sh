@@ -2,7 +2,8 @@
 # The startup benchmark: the wizard's first frame, peak resident memory and classes loaded, against a bare JavaFX
 # login form (src/test/java/.../bench/BareForm.java) on the same machine, run in alternation under Xvfb with
 # software rendering, 5 runs each, medians. Then the package sizes.
-#   - the development image (target/lunarc-otp) against the bare form, both on the system JDK;
+#   - the development image (target/lunarc-otp) against the bare form, both on the system JDK: without an
+#     archive, and with the one its first window after a build writes;
 #   - with packages built (packaging/build-packages.sh): the packaged runtime with its AppCDS archive and
 #     without it, against the bare form on the system JDK (a stock JDK, with its default CDS archive).
 # Usage: mvn -B -q package -DskipTests && mvn -B -q test-compile && packaging/bench-startup.sh [RUNS]
@@ -50,11 +51,14 @@ compare() { # compare LABEL COMMAND...
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
-compare "development image" "$image/bin/lunarc-otp" --startup-probe
+compare "dev image, no archive" env LUNARC_OTP_CDS=off "$image/bin/lunarc-otp" --startup-probe
+# the development image's own archive: written by its first window after a build (not measured), used after
+[ -f "$image/lib/lunarc-otp-dev.jsa" ] || measure "$image/bin/lunarc-otp" --startup-probe >/dev/null
+compare "dev image, its archive" "$image/bin/lunarc-otp" --startup-probe
 
 # what loads before the first frame, by where it comes from (the development image)
 log=$(mktemp)
-n=$(xvfb-run -a env LUNARC_OTP_SERVER=https://bench.invalid JAVA_OPTS="-Xlog:class+load:file=$log" \
+n=$(xvfb-run -a env LUNARC_OTP_SERVER=https://bench.invalid LUNARC_OTP_CDS=off JAVA_OPTS="-Xlog:class+load:file=$log" \
   "$image/bin/lunarc-otp" --startup-probe 2>/dev/null | awk '/classes loaded/ {print $4}')
 echo "classes loaded before the first frame (development image): $n, by source:"
 head -n "$n" "$log" | awk '{for (i=1;i<=NF;i++) if ($i=="source:") print $(i+1)}' \

@@ -77,6 +77,12 @@ runtime "$app/runtime" "$(modules_of "$app/lib"),jdk.crypto.ec,jdk.localedata,ja
   "--exclude-resources=glob:/javafx.graphics/*.so"
 unzip -q -o -j "$(ls "$image"/lib/javafx-graphics-*-linux.jar)" '*.so' -d "$app/runtime/lib"
 strip --strip-unneeded "$app"/runtime/lib/*.so
+# JavaFX requires the java.desktop module, but the wizard never starts AWT, Swing, Java Sound or the splash
+# screen: their native libraries stay out (about 1 MB of the package)
+for lib in awt awt_headless awt_xawt jawt mlib_image lcms javajpeg fontmanager jsound splashscreen; do
+  rm -f "$app/runtime/lib/lib$lib.so"
+done
+rm -f "$app/runtime/lib/psfont.properties.ja" "$app/runtime/lib/psfontj2d.properties" "$app/runtime/lib/jexec"
 install -D -m 755 "$top/packaging/bin/lunarc-otp" "$app/bin/lunarc-otp"
 (cd "$app/lib" && LC_ALL=C ls -1 ./*.jar | sed 's#^\./##' > classpath)
 install -D -m 644 "$top/lunarc-otp.desktop" "$desk/usr/share/applications/lunarc-otp.desktop"

@@ -5,6 +5,7 @@
 # unit and sandbox, and the .rpms' files and dependencies. Prints the sizes. Needs desktop-file-utils,
 # python3-xdg, xvfb, rpm. Exits non-zero on the first failure.
 set -euo pipefail
+# (a grep that stops reading early would fail its pipeline under pipefail: the checks read all the output)
 top=$(pwd)
 out=$top/target/packages
 deb=$(ls "$out"/lunarc-otp_*.deb)
@@ -32,15 +33,15 @@ menu() {
 paths=$(menu)
 echo "$paths" | sed 's/^/  menu: /'
 [ "$(echo "$paths" | grep -c 'Register OTP Authenticator')" = 1 ] || fail "the entry is not in the menu exactly once"
-echo "$paths" | grep -qx 'Lunarc Tools/Security/Register OTP Authenticator' || fail "not at Lunarc Tools/Security"
+echo "$paths" | grep -x 'Lunarc Tools/Security/Register OTP Authenticator' >/dev/null || fail "not at Lunarc Tools/Security"
 ok "the menu resolves to Lunarc Tools/Security/Register OTP Authenticator"
 
 # another site tool under Lunarc Tools merges into the same submenu
 cp "$top/packaging/test/slurm-queue.menu" "$root/etc/xdg/menus/applications-merged/"
 cp "$top/packaging/test/slurm-queue.desktop" "$root/usr/share/applications/"
 paths=$(menu)
-echo "$paths" | grep -qx 'Lunarc Tools/Slurm Queue Tool' || fail "a site's other Lunarc tool did not merge"
-echo "$paths" | grep -qx 'Lunarc Tools/Security/Register OTP Authenticator' || fail "lost after merging"
+echo "$paths" | grep -x 'Lunarc Tools/Slurm Queue Tool' >/dev/null || fail "a site's other Lunarc tool did not merge"
+echo "$paths" | grep -x 'Lunarc Tools/Security/Register OTP Authenticator' >/dev/null || fail "lost after merging"
 [ "$(echo "$paths" | grep -c '^Lunarc Tools/')" = 2 ] || fail "Lunarc Tools appears as two menus"
 ok "menus of other Lunarc tools merge into the same Lunarc Tools"
 
@@ -58,24 +59,28 @@ probe() { # probe LAUNCHER [JAVA_OPTS]
 }
 out_probe=$(probe "$root/usr/bin/lunarc-otp" || true)
 echo "$out_probe" | sed 's/^/  /'
-echo "$out_probe" | grep -q JAVA-ON-PATH && fail "java was on the PATH of the probe"
+echo "$out_probe" | grep JAVA-ON-PATH >/dev/null && fail "java was on the PATH of the probe"
 echo "$out_probe" | grep -Eq '^startup-probe: first frame [0-9]+ ms after JVM start$' || fail "the packaged wizard did not start"
 [ "$(echo "$out_probe" | grep -vc '^startup-probe: ')" = 0 ] || fail "the packaged wizard printed more than the probe"
-[ -z "$(ls -A "$work/home" | grep -v '^\.local$')" ] || fail "the wizard wrote into the home folder: $(ls -A "$work/home")"
+# the desktop's own libraries may keep caches there (fontconfig in ~/.cache); no program code may land there
+[ -z "$(find "$work/home" -name '*.so*' -o -name '.openjfx' | head -1)" ] \
+  || fail "native libraries unpacked into the home folder: $(find "$work/home" -name '*.so*' -o -name '.openjfx')"
+[ -z "$(ls -A "$work/home" | grep -vx '\.local' | grep -vx '\.cache')" ] \
+  || fail "the wizard wrote into the home folder: $(ls -A "$work/home")"
 [ -s "$root/usr/lib/lunarc-otp/lib/lunarc-otp.jsa" ] || fail "the desktop package has no CDS archive"
 ok "the unpacked launcher starts the wizard with its own runtime, silently without a matching archive, nothing in HOME"
 
 # what the desktop package carries, and what it does not
 [ ! -e "$root/usr/lib/lunarc-otp/lib/lunarc-otp-server.jar" ] || fail "the desktop package carries the server"
-ls "$root"/usr/lib/lunarc-otp/lib | grep -Eq '^(javalin|jetty|sqlite-jdbc|bcprov)' && fail "server libraries in the desktop package"
-"$root/usr/lib/lunarc-otp/runtime/bin/java" --list-modules | grep -q '^javafx.controls' || fail "no JavaFX in the desktop runtime"
+ls "$root"/usr/lib/lunarc-otp/lib | grep -E '^(javalin|jetty|sqlite-jdbc|bcprov)' && fail "server libraries in the desktop package"
+"$root/usr/lib/lunarc-otp/runtime/bin/java" --list-modules | grep '^javafx.controls' >/dev/null || fail "no JavaFX in the desktop runtime"
 (cd "$root/usr/lib/lunarc-otp/lib" && jdeps --multi-release 17 -R -summary -cp '*' lunarc-otp-client.jar 2>/dev/null) \
-  | grep -q 'lunarc-otp-server' && fail "jdeps: the client needs the server jar"
+  | grep 'lunarc-otp-server' >/dev/null && fail "jdeps: the client needs the server jar"
 ok "the desktop package has no backend, and jdeps finds that the client needs nothing from the server"
 
 if [ "$(id -u)" = 0 ] && [ ! -e /usr/lib/lunarc-otp ] && [ ! -e /usr/lib/lunarc-otp-server ]; then
   # the desktop package alone, installed
-  dpkg -i "$deb" >/dev/null || fail "dpkg -i of the desktop package alone"
+  dpkg -i "$deb" >/dev/null >/dev/null || fail "dpkg -i of the desktop package alone"
   [ ! -e /usr/bin/lunarc-otp-server ] || fail "the desktop package installed the server"
   # with -Xshare:on, a CDS archive that does not match is an error instead of a silent fallback
   out_probe=$(probe /usr/bin/lunarc-otp "-Xshare:on" || true)
@@ -84,20 +89,20 @@ if [ "$(id -u)" = 0 ] && [ ! -e /usr/lib/lunarc-otp ] && [ ! -e /usr/lib/lunarc-
   # no display: text mode, whose message goes to the wizard's log when stderr is not a terminal
   env -i PATH=/usr/bin:/bin HOME="$work/home2" /usr/bin/lunarc-otp >/dev/null 2>&1 || true
   nosrv=$(cat "$work/home2/.local/state/lunarc-otp/wizard.log")
-  echo "$nosrv" | grep -q 'No server is configured' || fail "no server configured was not said: $nosrv"
-  echo "$nosrv" | grep -q '/etc/lunarc-otp/client.properties' || fail "the settings file was not named"
-  dpkg -r lunarc-otp >/dev/null
+  echo "$nosrv" | grep 'No server is configured' >/dev/null || fail "no server configured was not said: $nosrv"
+  echo "$nosrv" | grep '/etc/lunarc-otp/client.properties' >/dev/null || fail "the settings file was not named"
+  dpkg -P lunarc-otp >/dev/null
   ok "the desktop package installs alone; its archive matches; with no server it names the settings file"
 
   # the server package alone, installed
   dpkg -i "$sdeb" >/dev/null || fail "dpkg -i of the server package alone"
   [ ! -e /usr/bin/lunarc-otp ] || fail "the server package installed the wizard"
-  /usr/bin/lunarc-otp-server --help | grep -q -- '--config' || fail "lunarc-otp-server --help"
-  /usr/lib/lunarc-otp-server/runtime/bin/java --list-modules | grep -q javafx && fail "JavaFX in the server runtime"
+  /usr/bin/lunarc-otp-server --help | grep -- '--config' >/dev/null || fail "lunarc-otp-server --help"
+  /usr/lib/lunarc-otp-server/runtime/bin/java --list-modules | grep javafx >/dev/null && fail "JavaFX in the server runtime"
   ldd /usr/lib/lunarc-otp-server/runtime/lib/*.so /usr/lib/lunarc-otp-server/runtime/lib/server/*.so 2>/dev/null \
-    | grep -q gtk && fail "the server runtime links GTK"
+    | grep gtk >/dev/null && fail "the server runtime links GTK"
   getent passwd lunarc-otp >/dev/null || fail "no lunarc-otp service account"
-  dpkg -r lunarc-otp-server >/dev/null
+  dpkg -P lunarc-otp-server >/dev/null
   ok "the server package installs alone: its launcher runs, no JavaFX, no GTK, a service account"
 else
   echo "skip: installing the packages needs root and neither package installed on this machine"
@@ -107,7 +112,7 @@ fi
 # in the unit's StateDirectory (ProtectSystem=strict makes the rest read-only)
 unit=$top/packaging/systemd/lunarc-otp-server.service
 exec_bin=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit")
-rpm -qpl "$srpm" | grep -qx "$exec_bin" || fail "ExecStart $exec_bin is not in the server package"
+rpm -qpl "$srpm" | grep -x "$exec_bin" >/dev/null || fail "ExecStart $exec_bin is not in the server package"
 state=$(sed -n 's/^StateDirectory=//p' "$unit")
 grep -Eq "^dataDir: /var/lib/$state\$" "$top/packaging/config/server.example.yaml" \
   || fail "the example dataDir is not the unit's StateDirectory /var/lib/$state"
@@ -121,26 +126,26 @@ for f in /usr/bin/lunarc-otp /usr/lib/lunarc-otp/bin/lunarc-otp /usr/lib/lunarc-
   /usr/share/desktop-directories/lunarc-tools.directory /usr/share/desktop-directories/lunarc-tools-security.directory \
   /usr/share/icons/hicolor/scalable/apps/lunarc-otp.svg /usr/share/icons/hicolor/48x48/apps/lunarc-otp.png \
   /etc/lunarc-otp/client.properties; do
-  echo "$files" | grep -qx "$f" || fail "the desktop rpm lacks $f"
+  echo "$files" | grep -x "$f" >/dev/null || fail "the desktop rpm lacks $f"
 done
 sfiles=$(rpm -qpl "$srpm")
 for f in /usr/bin/lunarc-otp-server /usr/lib/lunarc-otp-server/bin/lunarc-otp-server \
   /usr/lib/lunarc-otp-server/runtime/bin/java /usr/lib/lunarc-otp-server/lib/lunarc-otp-server.jar \
   /etc/lunarc-otp/server.example.yaml /etc/lunarc-otp/users.example.yaml /usr/lib/systemd/system/lunarc-otp-server.service; do
-  echo "$sfiles" | grep -qx "$f" || fail "the server rpm lacks $f"
+  echo "$sfiles" | grep -x "$f" >/dev/null || fail "the server rpm lacks $f"
 done
 ok "rpm -qpl lists each package's program, runtime and files"
 
 requires=$(rpm -qpR "$rpm")
-echo "$requires" | grep -qx 'gtk3' || fail "the desktop rpm does not require gtk3"
+echo "$requires" | grep -x 'gtk3' >/dev/null || fail "the desktop rpm does not require gtk3"
 srequires=$(rpm -qpR "$srpm")
-echo "$srequires" | grep -qi 'gtk' && fail "the server rpm requires GTK: $srequires"
-echo "$requires $srequires" | grep -q 'java' && fail "an rpm requires a Java"
-rpm -qp --configfiles "$rpm" | grep -qx /etc/lunarc-otp/client.properties || fail "client.properties is not a config file"
-dpkg-deb -f "$deb" Depends | grep -q libgtk-3-0 || fail "the desktop deb does not depend on libgtk-3-0"
-dpkg-deb -f "$sdeb" Depends | grep -qi gtk && fail "the server deb depends on GTK"
-dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/lunarc-otp/client.properties \
-  || fail "client.properties is not a deb conffile"
+echo "$srequires" | grep -i 'gtk' >/dev/null && fail "the server rpm requires GTK: $srequires"
+echo "$requires $srequires" | grep 'java' >/dev/null && fail "an rpm requires a Java"
+rpm -qp --configfiles "$rpm" | grep -x /etc/lunarc-otp/client.properties >/dev/null || fail "client.properties is not a config file"
+dpkg-deb -f "$deb" Depends | grep libgtk-3-0 >/dev/null || fail "the desktop deb does not depend on libgtk-3-0"
+dpkg-deb -f "$sdeb" Depends | grep -i gtk >/dev/null && fail "the server deb depends on GTK"
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -x /etc/lunarc-otp/client.properties \
+  >/dev/null || fail "client.properties is not a deb conffile"
 ok "GTK is a dependency of the desktop package only, Java of neither; client.properties is a config file"
 
 echo "sizes: desktop deb $(du -h "$deb" | cut -f1), rpm $(du -h "$rpm" | cut -f1), installed" \

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import se.lu.lunarc.otp.api.CreatedToken;
 import se.lu.lunarc.otp.client.EnrollmentClient;
-import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.testing.TestServer;
 
 import java.nio.file.Path;
@@ -34,8 +33,7 @@ class ServerBenchmark {
 
     @Test
     void throughput() throws Exception {
-        ServerConfig.Limit plenty = new ServerConfig.Limit(1_000_000, 60);
-        var limits = new ServerConfig.Limits(plenty, plenty, plenty, plenty, plenty, plenty, 1_000_000, 1);
+        var limits = TestServer.limitsLoadNeverReaches();
         try (TestServer server = TestServer.start(dir, limits, USERS)) {
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
             // warm-up: one flow per user, which also gives each user a signed-in client with an active token

@@ -4,7 +4,6 @@ import io.javalin.Javalin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import se.lu.lunarc.otp.api.CreatedToken;
-import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.testing.TestServer;
 
 import java.nio.file.Path;
@@ -37,8 +36,7 @@ class ValidateBenchmark {
 
     @Test
     void validateAgainstABareHandler() throws Exception {
-        ServerConfig.Limit plenty = new ServerConfig.Limit(100_000_000, 60);
-        var limits = new ServerConfig.Limits(plenty, plenty, plenty, plenty, plenty, plenty, 100_000_000, 1);
+        var limits = TestServer.limitsLoadNeverReaches();
         Javalin bare = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.routes.post("/bare", ctx -> ctx.contentType("application/json").result("{\"result\":\"reject\"}"));

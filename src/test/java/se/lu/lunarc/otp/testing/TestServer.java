@@ -56,6 +56,12 @@ public final class TestServer implements AutoCloseable {
         this.users = users;
     }
 
+    /** Rate limits that load tests never reach: what they measure is the work, not the refusals. */
+    public static ServerConfig.Limits limitsLoadNeverReaches() {
+        ServerConfig.Limit plenty = new ServerConfig.Limit(100_000_000, 60);
+        return new ServerConfig.Limits(plenty, plenty, plenty, plenty, plenty, plenty, 100_000_000, 1);
+    }
+
     public static TestServer start(Path dir) throws Exception {
         return start(dir, null, 0);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import se.lu.lunarc.otp.api.ValidateResult;
-import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.testing.TestServer;
 
 import java.nio.file.Files;
@@ -28,8 +27,7 @@ class ConcurrentChecksTest {
 
     @Test
     void oneCodeSentTwentyTimesAtOnceIsAcceptedOnceAndEveryAuditLineIsWhole() throws Exception {
-        ServerConfig.Limit plenty = new ServerConfig.Limit(1_000_000, 60);
-        var limits = new ServerConfig.Limits(plenty, plenty, plenty, plenty, plenty, plenty, 1_000_000, 1);
+        var limits = TestServer.limitsLoadNeverReaches();
         try (TestServer server = TestServer.start(dir, limits, 0)) {
             var token = server.enrolled("alice", "Phone");
             String code = server.codeNow(token);
