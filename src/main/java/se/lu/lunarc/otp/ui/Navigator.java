@@ -125,13 +125,28 @@ public final class Navigator {
             state.signedOut();
             go(Step.SIGN_IN);
         } else {
-            // the token list shows what became of the token, so it is fetched again first
-            state.tasks.run(() -> state.client.get().tokens(), tokens -> {
-                state.setTokens(tokens);
-                go(after.next());
-            }, f -> go(after.next()));
+            withFreshTokens(() -> go(after.next()), f -> go(after.next()));
         }
         return true;
+    }
+
+    /**
+     * Like {@link #move}, once the token list is fetched again: it shows what became of a token the user left
+     * behind (pending, or ended by a failure).
+     */
+    public void moveWithFreshTokens(Move move) {
+        withFreshTokens(() -> move(move), f -> {
+            if (!leftAfter(f)) {
+                move(move);
+            }
+        });
+    }
+
+    private void withFreshTokens(Runnable then, Consumer<ApiException> failed) {
+        state.tasks.run(() -> state.client.get().tokens(), tokens -> {
+            state.setTokens(tokens);
+            then.run();
+        }, failed);
     }
 
     /** Stops using the current screen: the window is closing. */

@@ -76,15 +76,11 @@ public final class WizardState {
      * clipboard too (logout, session expiry, window close).
      */
     public void signedOut() {
-        if (enrollment != null) {
-            clearClipboardIfItHolds(enrollment.enrollment().secret());
-        }
+        endEnrollment();
         login = null;
         codeSentAt = null;
         me = null;
         tokens = List.of();
-        enrollment = null;
-        activating = null;
     }
 
     /** The enrollment is over, however it ended: the secret leaves memory and the clipboard. */

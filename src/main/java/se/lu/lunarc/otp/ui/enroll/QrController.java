@@ -121,17 +121,6 @@ public final class QrController implements ScreenController {
     private void close() {
         String name = state.enrollment().token().name();
         state.flash(WizardState.Flash.Kind.INFO, MessageFormat.format(resources.getString("qr.closedPending"), name));
-        refreshAndReturn();
-    }
-
-    private void refreshAndReturn() {
-        state.tasks.run(() -> state.client.get().tokens(), tokens -> {
-            state.setTokens(tokens);
-            nav.move(Move.CANCEL);
-        }, e -> {
-            if (!nav.leftAfter(e)) {
-                nav.move(Move.CANCEL);
-            }
-        });
+        nav.moveWithFreshTokens(Move.CANCEL);
     }
 }
