@@ -101,5 +101,10 @@ public final class Backend implements AutoCloseable {
     public void close() throws SQLException {
         users.close();
         db.close();
+        try {
+            audit.close();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -54,7 +54,7 @@ public final class TokenService {
 
     public List<Token> list(String username) throws SQLException {
         Instant now = clock.instant();
-        return db.inTransaction(c -> store.listFor(c, username)).stream().map(t -> view(t, now)).toList();
+        return db.read(c -> store.listFor(c, username)).stream().map(t -> view(t, now)).toList();
     }
 
     public CreatedToken create(String username, String rawName, String address) throws SQLException {

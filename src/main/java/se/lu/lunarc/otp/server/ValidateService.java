@@ -105,7 +105,7 @@ public final class ValidateService {
         String user = username == null ? "" : username;
         // 1. read, beside other checks (WAL): the tokens to check against, and this source's state
         Snapshot seen = db.read(c -> new Snapshot(
-                store.listFor(c, user).stream().filter(t -> isUsable(t, now)).toList(),
+                store.activeFor(c, user).stream().filter(t -> isUsable(t, now)).toList(),
                 store.sourceState(c, user, source)));
         if (seen.usable().isEmpty()) {
             // nothing to guess: no failure row for a user without a token (or for a made-up name)
@@ -183,7 +183,7 @@ public final class ValidateService {
     /** Whether the user has a token that can log in now (active, not expired). */
     public boolean hasActiveToken(String username) throws SQLException {
         Instant now = clock.instant();
-        return db.read(c -> store.listFor(c, username).stream().anyMatch(t -> isUsable(t, now)));
+        return db.read(c -> store.activeFor(c, username).stream().anyMatch(t -> isUsable(t, now)));
     }
 
     /** Whether codes from {@code source} must wait before they are checked. */

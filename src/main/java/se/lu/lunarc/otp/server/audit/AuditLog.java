@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,17 +19,74 @@ import java.util.Map;
  * One JSON line per security event: {@code {time, event, user, address, token?, detail?}}. Callers pass only
  * identifiers and outcomes; the type has no parameter through which a secret could be handed in by accident.
  */
-public final class AuditLog {
+public final class AuditLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
     private final Path file;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
+    /** The file as last opened: lines are appended to it until the path names another file (rotation). */
+    private volatile Opened current;
+    /** The one before a rotation, closed at the next one, so that a line being written to it is not cut off. */
+    private Opened previous;
+
+    private record Opened(FileOutputStream out, Object fileKey) {}
 
     public AuditLog(Path file, Clock clock) throws IOException {
         this.file = file;
         this.clock = clock;
         PrivateFiles.createIfMissing(file, "rw-------");
+        this.current = open();
+    }
+
+    private Opened open() throws IOException {
+        PrivateFiles.createIfMissing(file, "rw-------"); // after a rotation that did not create it
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!attributes.isRegularFile()) {
+            throw new IOException("not a regular file");
+        }
+        // opened for appending (O_APPEND): each line is one write(2), which the kernel appends whole
+        return new Opened(new FileOutputStream(file.toFile(), true), attributes.fileKey());
+    }
+
+    /**
+     * The stream for the file the path names now: one stat(2) per call, and a new stream only when the file was
+     * rotated or replaced, so that lines follow {@code logrotate} at once and a path that can no longer be written
+     * is noticed before the request, not after it.
+     */
+    private FileOutputStream stream() throws IOException {
+        Opened seen = current;
+        Object key;
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            key = attributes.isRegularFile() ? attributes.fileKey() : null;
+        } catch (java.nio.file.NoSuchFileException e) {
+            key = null;
+        }
+        if (key != null && key.equals(seen.fileKey())) {
+            return seen.out();
+        }
+        synchronized (this) {
+            if (current != seen) {
+                return current.out();
+            }
+            Opened reopened = open();
+            if (previous != null) {
+                previous.out().close();
+            }
+            previous = seen;
+            current = reopened;
+            return reopened.out();
+        }
+    }
+
+    /** Closes the file; lines recorded after this fail the request (503) as for a file that cannot be written. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (previous != null) {
+            previous.out().close();
+        }
+        current.out().close();
     }
 
     public Path file() {
@@ -41,7 +99,7 @@ public final class AuditLog {
      */
     public void requireWritable() {
         try {
-            Files.newOutputStream(file, StandardOpenOption.APPEND).close();
+            stream();
         } catch (IOException e) {
             log.error("audit file {} not writable ({}); refusing requests", file, e.getClass().getSimpleName());
             throw new Unavailable();
@@ -99,8 +157,8 @@ public final class AuditLog {
 
     /**
      * Appends one line. Not under a lock: each line goes to the file in one write on a descriptor opened for
-     * appending, which the kernel appends whole, so lines from concurrent requests never interleave, and a
-     * rotated file is picked up by the next line.
+     * appending, which the kernel appends whole, so lines from concurrent requests never interleave; a rotated
+     * file is picked up by the next line.
      */
     private void write(String event, String user, String address, String tokenId, String detail,
                                      Nas nas) {
@@ -126,8 +184,7 @@ public final class AuditLog {
         }
         line.replaceAll((k, v) -> v == null ? null : wellFormed(v));
         try {
-            Files.write(file, (json.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8),
-                    StandardOpenOption.APPEND);
+            stream().write((json.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // an event that cannot be recorded must not pass silently: the request fails closed instead
             log.error("audit file {} not writable ({}); refusing event {}", file, e.getClass().getSimpleName(), event);

@@ -19,6 +19,11 @@ public final class TokenStore {
         return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? ORDER BY created, rowid", username);
     }
 
+    /** The user's active tokens, in no particular order: what a code check looks at, and no more. */
+    public List<TokenRecord> activeFor(Connection c, String username) throws SQLException {
+        return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? AND status = 'active'", username);
+    }
+
     public Optional<TokenRecord> find(Connection c, String username, String id) throws SQLException {
         return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? AND id = ?", username, id)
                 .stream().findFirst();
