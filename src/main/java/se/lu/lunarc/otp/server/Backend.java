@@ -3,6 +3,7 @@ package se.lu.lunarc.otp.server;
 import se.lu.lunarc.otp.server.audit.AuditLog;
 import se.lu.lunarc.otp.server.sms.SmsGateway;
 import se.lu.lunarc.otp.server.store.Database;
+import se.lu.lunarc.otp.server.store.KeyCheck;
 import se.lu.lunarc.otp.server.store.SecretCipher;
 import se.lu.lunarc.otp.server.users.UserDirectory;
 
@@ -37,8 +38,14 @@ public final class Backend implements AutoCloseable {
         this.sms = sms;
         Path data = config.dataDir();
         PrivateFiles.createPrivateFolder(data);
-        this.db = Database.open(data.resolve("lunarc-otp.db"));
         SecretCipher cipher = SecretCipher.fromKeyFile(data.resolve("secret.key"));
+        this.db = Database.open(config.store(), data);
+        try {
+            KeyCheck.verify(db, cipher, data.resolve("secret.key").toString());
+        } catch (SQLException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
         this.audit = new AuditLog(data.resolve("audit.jsonl"), clock);
         this.humanCheck = new HumanCheck(clock);
         this.sessions = new SessionStore(Duration.ofMinutes(config.sessionIdleMinutes()),

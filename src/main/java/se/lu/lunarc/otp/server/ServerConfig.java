@@ -28,7 +28,8 @@ public record ServerConfig(
         int sessionIdleMinutes,
         int sessionMaxHours,
         List<String> trustedProxies,
-        Radius radius) {
+        Radius radius,
+        Store store) {
 
     public ServerConfig {
         listen = listen == null ? "127.0.0.1:8443" : listen;
@@ -42,6 +43,29 @@ public record ServerConfig(
         sessionMaxHours = sessionMaxHours <= 0 ? 8 : sessionMaxHours;
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         trustedProxies.forEach(p -> AddressBlock.parse(p, "trustedProxies"));
+        store = store == null ? new Store(null, null, null, null, 0) : store;
+    }
+
+    /**
+     * Where tokens and the security state live: {@code type: sqlite} (the default: one file in the data folder,
+     * nothing to run) or {@code type: postgresql}, shared by every node, at {@code url} (a JDBC URL) as
+     * {@code user} with the password in {@code passwordFile}, through a pool of {@code poolSize} connections.
+     */
+    public record Store(String type, String url, String user, Path passwordFile, int poolSize) {
+        public Store {
+            type = type == null ? "sqlite" : type;
+            poolSize = poolSize <= 0 ? 10 : poolSize;
+            if (!type.equals("sqlite") && !type.equals("postgresql")) {
+                throw new IllegalArgumentException("store.type must be sqlite or postgresql, not " + type);
+            }
+            if (type.equals("postgresql") && (url == null || !url.startsWith("jdbc:postgresql:"))) {
+                throw new IllegalArgumentException("store.url must be a jdbc:postgresql:// URL for store.type postgresql");
+            }
+        }
+
+        Store resolvedAgainst(Path base) {
+            return new Store(type, url, user, passwordFile == null ? null : base.resolve(passwordFile), poolSize);
+        }
     }
 
     public record Tls(Path keystore, String password, String type) {
@@ -287,27 +311,32 @@ public record ServerConfig(
 
     public ServerConfig withListen(String newListen) {
         return new ServerConfig(newListen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, newLimits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store);
     }
 
     public ServerConfig withTrustedProxies(List<String> proxies) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, proxies, radius);
+                tokens, sessionIdleMinutes, sessionMaxHours, proxies, radius, store);
     }
 
     public ServerConfig withUsers(Users newUsers) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, newUsers, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store);
+    }
+
+    public ServerConfig withStore(Store newStore) {
+        return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, newStore);
     }
 
     public ServerConfig withRadius(Radius newRadius) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, newRadius);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, newRadius, store);
     }
 
     public static ServerConfig load(Path file) throws IOException {
@@ -327,12 +356,13 @@ public record ServerConfig(
                 users.resolvedAgainst(base),
                 new Sms(sms.type(), sms.file() == null ? null : base.resolve(sms.file()), sms.http(), sms.template()),
                 serviceKeyFile == null ? null : base.resolve(serviceKeyFile), limits, tokens, sessionIdleMinutes,
-                sessionMaxHours, trustedProxies, radius == null ? null : radius.resolvedAgainst(base));
+                sessionMaxHours, trustedProxies, radius == null ? null : radius.resolvedAgainst(base),
+                store.resolvedAgainst(base));
     }
 
     @Override
     public String toString() {
         return "ServerConfig[listen=" + listen + ", tls=" + (tls != null) + ", dataDir=" + dataDir + ", issuer="
-                + issuer + ", sms=" + sms.type() + ", radius=" + (radius != null) + "]";
+                + issuer + ", sms=" + sms.type() + ", radius=" + (radius != null) + ", store=" + store.type() + "]";
     }
 }

@@ -34,7 +34,7 @@ public final class TokenService {
     private static final Totp TOTP = Totp.STANDARD;
 
     private final Database db;
-    private final TokenStore store = new TokenStore();
+    private final TokenStore store;
     private final SecretCipher cipher;
     private final AuditLog audit;
     private final Clock clock;
@@ -44,6 +44,7 @@ public final class TokenService {
 
     public TokenService(ServerConfig config, Database db, SecretCipher cipher, AuditLog audit, Clock clock) {
         this.db = db;
+        this.store = new TokenStore(db.dialect());
         this.cipher = cipher;
         this.audit = audit;
         this.clock = clock;

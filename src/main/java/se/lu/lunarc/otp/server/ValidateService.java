@@ -33,7 +33,7 @@ public final class ValidateService {
     private static final Totp TOTP = Totp.STANDARD;
 
     private final Database db;
-    private final TokenStore store = new TokenStore();
+    private final TokenStore store;
     private final TokenService tokens;
     private final AuditLog audit;
     private final Clock clock;
@@ -46,6 +46,7 @@ public final class ValidateService {
     public ValidateService(ServerConfig config, String serviceKey, Database db, TokenService tokens, AuditLog audit,
                            Clock clock) {
         this.db = db;
+        this.store = new TokenStore(db.dialect());
         this.tokens = tokens;
         this.audit = audit;
         this.clock = clock;
@@ -138,31 +139,36 @@ public final class ValidateService {
         //    nobody took it since the read (the row count decides, as it would on PostgreSQL)
         TokenRecord match = matched;
         long step = matchedStep;
+        boolean[] newSource = {false};
         CodeCheck result = db.inTransaction(c -> {
             TokenStore.SourceState state = store.sourceState(c, user, source);
             if (nowSecond < state.nextTryEpochSecond()) {
                 return CodeCheck.THROTTLED;
             }
-            boolean replayed = !replayedTokens.isEmpty();
+            newSource[0] = false;
+            List<TokenRecord> replayedNow = new java.util.ArrayList<>(replayedTokens);
+            boolean replayed = !replayedNow.isEmpty();
             if (match != null) {
                 if (store.takeStep(c, match.id(), step, nowSecond)) {
                     store.saveSourceState(c, user, source, new TokenStore.SourceState(0, 0, nowSecond));
                     return CodeCheck.ACCEPTED;
                 }
-                replayedTokens.add(match); // the same code was accepted a moment ago: a second use
+                replayedNow.add(match); // the same code was accepted a moment ago: a second use
                 replayed = true;
             }
-            for (TokenRecord t : replayedTokens) {
+            for (TokenRecord t : replayedNow) {
                 store.markReplayed(c, t.id(), nowSecond); // shown on the Tokens tab at the next sign-in
             }
             long failures = state.failures() + 1;
             store.saveSourceState(c, user, source, new TokenStore.SourceState(failures,
                     nowSecond + waitSeconds(failures), state.lastSuccessEpochSecond()));
-            if (!state.knownGood()) {
-                newSourceFailures.spend(user);
-            }
+            newSource[0] = !state.knownGood();
             return replayed ? CodeCheck.CODE_REPLAYED : CodeCheck.CODE_INVALID;
         });
+        // after the commit: a transaction PostgreSQL runs again must not spend twice
+        if (newSource[0] && (result == CodeCheck.CODE_INVALID || result == CodeCheck.CODE_REPLAYED)) {
+            newSourceFailures.spend(user);
+        }
         if (result == CodeCheck.CODE_REPLAYED) {
             // someone else may have seen the code (ASVS 2.8.5): recorded on its own
             audit.record("code_replayed", user, source, null, null);

@@ -3,7 +3,11 @@ package se.lu.lunarc.otp.server.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.dbcp2.BasicDataSource;
+
+import javax.sql.DataSource;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,6 +27,14 @@ import java.util.List;
  * prepared statements (Commons DBCP).
  */
 public final class Database implements AutoCloseable {
+    /** What proves that a node holds the key the store's secrets were sealed with (see {@link KeyCheck}). */
+    private static final String KEY_CHECK_TABLE = """
+            CREATE TABLE store_key (
+              id INTEGER PRIMARY KEY CHECK (id = 1),
+              check_value BYTEA NOT NULL
+            );
+            """;
+
     static final List<String> MIGRATIONS = List.of(
             """
             CREATE TABLE tokens (
@@ -69,16 +81,83 @@ public final class Database implements AutoCloseable {
             """
             DROP INDEX tokens_by_user;
             CREATE INDEX tokens_by_user ON tokens (username, created);
-            """);
+            """,
+            KEY_CHECK_TABLE.replace("BYTEA", "BLOB"));
+
+    /**
+     * The same schema on PostgreSQL, shared by every node: BIGINT for epoch seconds, BYTEA for sealed secrets,
+     * {@code seq} for the order of creation that SQLite's rowid gives, and names unique without case through an
+     * index on {@code lower(name)}. Numbered on its own; recorded in {@code schema_version}.
+     */
+    static final List<String> POSTGRESQL_MIGRATIONS = List.of(
+            """
+            CREATE TABLE tokens (
+              id TEXT PRIMARY KEY,
+              seq BIGINT GENERATED ALWAYS AS IDENTITY,
+              username TEXT NOT NULL,
+              name TEXT NOT NULL,
+              status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'disabled', 'revoked')),
+              secret BYTEA,
+              created BIGINT NOT NULL,
+              activate_before BIGINT,
+              activated BIGINT,
+              expires BIGINT,
+              last_used BIGINT,
+              last_step BIGINT NOT NULL DEFAULT -1,
+              drift_steps BIGINT NOT NULL DEFAULT 0,
+              failed_attempts INTEGER NOT NULL DEFAULT 0,
+              replayed_at BIGINT
+            );
+            CREATE INDEX tokens_by_user ON tokens (username, created, seq);
+            CREATE UNIQUE INDEX tokens_unique_name ON tokens (username, lower(name)) WHERE status <> 'revoked';
+            CREATE TABLE code_failures (
+              username TEXT NOT NULL,
+              source TEXT NOT NULL,
+              failures BIGINT NOT NULL DEFAULT 0,
+              next_try BIGINT NOT NULL DEFAULT 0,
+              last_success BIGINT,
+              PRIMARY KEY (username, source)
+            );
+            """,
+            KEY_CHECK_TABLE);
+
+    /** The SQL that differs between the two databases. */
+    public enum Dialect {
+        SQLITE("rowid"), POSTGRESQL("seq");
+
+        /** The column that orders rows created in the same second as they were created. */
+        public final String creationOrder;
+
+        Dialect(String creationOrder) {
+            this.creationOrder = creationOrder;
+        }
+    }
 
     private static final int READERS = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
-    private final BasicDataSource writing;
+    private final Dialect dialect;
+    /** SQLite: the one writing connection's pool, and that connection. PostgreSQL: the pool, and null. */
+    private final DataSource writing;
     private final Connection connection;
-    private volatile BasicDataSource readers;
+    private volatile DataSource readers;
 
-    private Database(BasicDataSource writing, Connection connection) {
+    private Database(Dialect dialect, DataSource writing, Connection connection) {
+        this.dialect = dialect;
         this.writing = writing;
         this.connection = connection;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** The store a server's configuration names: its SQLite file in {@code dataDir}, or the shared PostgreSQL. */
+    public static Database open(se.lu.lunarc.otp.server.ServerConfig.Store store, Path dataDir)
+            throws IOException, SQLException {
+        if (store.type().equals("postgresql")) {
+            String password = store.passwordFile() == null ? null : Files.readString(store.passwordFile()).strip();
+            return openPostgresql(store.url(), store.user(), password, store.poolSize());
+        }
+        return open(dataDir.resolve("lunarc-otp.db"));
     }
 
     public static Database open(Path file) throws IOException, SQLException {
@@ -88,9 +167,12 @@ public final class Database implements AutoCloseable {
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         BasicDataSource writing = pool(url, 1, List.of("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
                 "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"));
+        // each write takes the write lock at its start, waiting for another process's (such as an administrator's
+        // command) instead of failing when its read turns into a write
+        writing.addConnectionProperty("transaction_mode", "IMMEDIATE");
         Database db;
         try {
-            db = new Database(writing, writing.getConnection());
+            db = new Database(Dialect.SQLITE, writing, writing.getConnection());
         } catch (SQLException e) {
             writing.close();
             throw e;
@@ -104,6 +186,47 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return db;
+    }
+
+    /**
+     * A PostgreSQL store shared by several nodes, through a HikariCP pool (the driver keeps prepared statements on
+     * the server itself). Writes run concurrently, each SERIALIZABLE and retried when PostgreSQL finds it
+     * conflicted with another, so a decision read and written in one transaction holds across nodes.
+     */
+    public static Database openPostgresql(String url, String user, String password, int poolSize)
+            throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("lunarc-otp-store");
+        config.setConnectionTimeout(10_000);
+        config.setInitializationFailTimeout(10_000);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            // Hikari's message names the URL, never the password
+            throw new SQLException("cannot reach the PostgreSQL store at " + url + ": " + rootMessage(e), e);
+        }
+        Database db = new Database(Dialect.POSTGRESQL, pool, null);
+        db.readers = pool;
+        try {
+            db.migrate();
+        } catch (SQLException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return db;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 
     /**
@@ -124,52 +247,133 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    private List<String> migrations() {
+        return dialect == Dialect.SQLITE ? MIGRATIONS : POSTGRESQL_MIGRATIONS;
+    }
+
     public int schemaVersion() throws SQLException {
-        return inTransaction(c -> {
+        return inTransaction(this::schemaVersion);
+    }
+
+    private int schemaVersion(Connection c) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA user_version")) {
                 return r.getInt(1);
             }
-        });
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+            try (ResultSet r = s.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+                r.next();
+                return r.getInt(1);
+            }
+        }
     }
 
+    /**
+     * Brings the schema up to date, one numbered migration per transaction. On PostgreSQL each holds an advisory
+     * lock, so nodes starting together apply each migration once; a schema newer than this program knows stops
+     * the start, untouched.
+     */
     private void migrate() throws SQLException {
-        int current = schemaVersion();
-        if (current > MIGRATIONS.size()) {
-            throw new SQLException("the database has schema " + current + ", newer than this program knows ("
-                    + MIGRATIONS.size() + "); refusing to touch it");
-        }
-        for (int v = current; v < MIGRATIONS.size(); v++) {
-            int target = v + 1;
-            inTransaction(c -> {
+        List<String> migrations = migrations();
+        while (true) {
+            Boolean done = inTransaction(c -> {
+                if (dialect == Dialect.POSTGRESQL) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+                    }
+                }
+                int current = schemaVersion(c);
+                if (current > migrations.size()) {
+                    throw new SQLException("the database has schema " + current + ", newer than this program knows ("
+                            + migrations.size() + "); refusing to touch it");
+                }
+                if (current == migrations.size()) {
+                    return true;
+                }
+                int target = current + 1;
                 try (Statement s = c.createStatement()) {
-                    for (String sql : MIGRATIONS.get(target - 1).split(";")) {
+                    for (String sql : migrations.get(target - 1).split(";")) {
                         if (!sql.isBlank()) {
                             s.execute(sql);
                         }
                     }
-                    s.execute("PRAGMA user_version = " + target);
+                    s.execute(dialect == Dialect.SQLITE ? "PRAGMA user_version = " + target
+                            : "INSERT INTO schema_version (version) VALUES (" + target + ")");
                 }
-                return null;
+                return false;
             });
+            if (done) {
+                return;
+            }
         }
     }
+
+    /** The advisory lock PostgreSQL nodes take while migrating: any fixed number, the same on every node. */
+    private static final long MIGRATION_LOCK = 0x6c756e6172636f74L;
 
     public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction, rolled back if it throws. */
-    public synchronized <T> T inTransaction(Work<T> work) throws SQLException {
-        connection.setAutoCommit(false);
+    /**
+     * Runs {@code work} in one transaction, rolled back if it throws. On PostgreSQL the transaction is
+     * SERIALIZABLE and run again (up to {@value #TRIES} times) when PostgreSQL refuses it for a conflict with a
+     * concurrent one, on this node or another: {@code work} must do nothing outside the database that it could
+     * not do twice.
+     */
+    public <T> T inTransaction(Work<T> work) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            synchronized (this) {
+                return once(connection, work);
+            }
+        }
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = writing.getConnection()) {
+                c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+                try {
+                    return once(c, work);
+                } finally {
+                    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                }
+            } catch (SQLException e) {
+                if (attempt >= TRIES || !isConflict(e)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 5 * attempt + 2));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final int TRIES = 10;
+
+    /** Serialization failure or deadlock: the transaction may simply be run again. */
+    private static boolean isConflict(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            if ("40001".equals(x.getSQLState()) || "40P01".equals(x.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static <T> T once(Connection c, Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
         try {
-            T result = work.run(connection);
-            connection.commit();
+            T result = work.run(c);
+            c.commit();
             return result;
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            c.rollback();
             throw e;
         } finally {
-            connection.setAutoCommit(true);
+            c.setAutoCommit(true);
         }
     }
 
@@ -188,12 +392,20 @@ public final class Database implements AutoCloseable {
     @Override
     public synchronized void close() throws SQLException {
         try {
-            if (readers != null) {
-                readers.close();
+            if (readers instanceof AutoCloseable r && readers != writing) {
+                r.close();
             }
-            connection.close();
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (Exception e) {
+            throw e instanceof SQLException sql ? sql : new SQLException("closing the store failed", e);
         } finally {
-            writing.close();
+            try {
+                ((AutoCloseable) writing).close();
+            } catch (Exception e) {
+                throw e instanceof SQLException sql ? sql : new SQLException("closing the store failed", e);
+            }
         }
     }
 }

@@ -10,13 +10,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** SQL for tokens and validate lock-outs. Callers hold the connection inside {@link Database#inTransaction}. */
+/**
+ * SQL for tokens and validate lock-outs, the same on SQLite and PostgreSQL but for the column that orders rows
+ * created in one second. Callers hold the connection inside {@link Database#inTransaction}.
+ */
 public final class TokenStore {
+    private final Database.Dialect dialect;
+
+    public TokenStore(Database.Dialect dialect) {
+        this.dialect = dialect;
+    }
+
     private static final String COLUMNS = "id, username, name, status, secret, created, activate_before, activated, "
             + "expires, last_used, last_step, drift_steps, failed_attempts, replayed_at";
 
     public List<TokenRecord> listFor(Connection c, String username) throws SQLException {
-        return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? ORDER BY created, rowid", username);
+        return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? ORDER BY created, "
+                + dialect.creationOrder, username);
     }
 
     /** The user's active tokens, in no particular order: what a code check looks at, and no more. */
@@ -34,6 +44,7 @@ public final class TokenStore {
                 "SELECT count(*) FROM tokens WHERE username = ? AND status <> 'revoked'")) {
             p.setString(1, username);
             try (ResultSet r = p.executeQuery()) {
+                r.next();
                 return r.getInt(1);
             }
         }
@@ -41,7 +52,7 @@ public final class TokenStore {
 
     /** Names compare without case, among the user's tokens that are not revoked. */
     public boolean nameTaken(Connection c, String username, String name, String exceptId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM tokens WHERE username = ? AND name = ? "
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM tokens WHERE username = ? AND lower(name) = lower(?) "
                 + "AND status <> 'revoked' AND id <> ?")) {
             p.setString(1, username);
             p.setString(2, name);
@@ -141,7 +152,7 @@ public final class TokenStore {
         p.setString(3, t.name());
         p.setString(4, t.status());
         if (t.sealedSecret() == null) {
-            p.setNull(5, Types.BLOB);
+            p.setNull(5, Types.BINARY);
         } else {
             p.setBytes(5, t.sealedSecret());
         }

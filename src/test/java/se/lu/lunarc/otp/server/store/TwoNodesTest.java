@@ -1,0 +1,75 @@
+package se.lu.lunarc.otp.server.store;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.lu.lunarc.otp.api.CreatedToken;
+import se.lu.lunarc.otp.server.ServerConfig;
+import se.lu.lunarc.otp.testing.Postgres;
+import se.lu.lunarc.otp.testing.TestServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Two real servers on one real PostgreSQL store, as two nodes behind a load balancer: a token enrolled on one
+ * logs in on the other, a code accepted by one is refused by the other, and a node with another key file does not
+ * start.
+ */
+class TwoNodesTest {
+    private static Postgres postgres;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = Postgres.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static ServerConfig onStore(ServerConfig config, String url, Path passwordFile) {
+        return config.withStore(new ServerConfig.Store("postgresql", url, Postgres.USER, passwordFile, 4));
+    }
+
+    @Test
+    void aTokenEnrolledOnOneNodeLogsInOnTheOtherOnceAndAForeignKeyIsRefused() throws Exception {
+        String url = postgres.newDatabase();
+        Path password = dir.resolve("store-password");
+        Files.writeString(password, Postgres.PASSWORD + "\n");
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        try (TestServer nodeA = TestServer.start(a, c -> onStore(c, url, password))) {
+            CreatedToken token = nodeA.enrolled("alice", "Phone");
+            // the second node gets a copy of the first one's key file, as the README tells a site to do
+            Files.createDirectories(b);
+            Files.copy(a.resolve("secret.key"), b.resolve("secret.key"));
+            Files.setPosixFilePermissions(b.resolve("secret.key"),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            try (TestServer nodeB = TestServer.start(b, c -> onStore(c, url, password))) {
+                nodeB.clock.advance(Duration.ofSeconds(30)); // the same time as node A's
+                String code = nodeB.codeNow(token);
+                assertThat(nodeB.client().validate(nodeB.serviceKey(), "alice", code).result())
+                        .as("enrolled on A, accepted on B").isEqualTo("accept");
+                assertThat(nodeA.client().validate(nodeA.serviceKey(), "alice", code).reason())
+                        .as("the same code on A after B").isEqualTo("code_replayed");
+                assertThat(nodeB.signedIn("alice").tokens())
+                        .as("B lists what A made").extracting(t -> t.name()).containsExactly("Phone");
+            }
+            Path c = dir.resolve("c"); // a node whose key file is its own
+            assertThatThrownBy(() -> TestServer.start(c, cfg -> onStore(cfg, url, password)).close())
+                    .hasMessageContaining("is not the key this store's secrets were sealed with");
+        }
+    }
+}
