@@ -29,6 +29,7 @@ public final class Backend implements AutoCloseable {
     final UserDirectory users;
     final RateLimiter humanChecksPerAddress;
     final SmsGateway sms;
+    final RateLimits rateLimits;
 
     public Backend(ServerConfig config, UserDirectory users, SmsGateway sms, Clock clock)
             throws IOException, SQLException {
@@ -47,13 +48,19 @@ public final class Backend implements AutoCloseable {
             throw e;
         }
         this.audit = new AuditLog(data.resolve("audit.jsonl"), clock);
+        this.rateLimits = db.dialect() == Database.Dialect.POSTGRESQL
+                ? RateLimits.shared(db.sharedDataSource(), clock) : RateLimits.local(clock);
         this.humanCheck = new HumanCheck(clock);
         this.sessions = new SessionStore(Duration.ofMinutes(config.sessionIdleMinutes()),
                 Duration.ofHours(config.sessionMaxHours()), clock);
-        this.logins = new LoginService(config, users, sms, humanCheck, sessions, audit, clock);
-        this.tokens = new TokenService(config, db, cipher, audit, clock);
-        this.validate = new ValidateService(config, serviceKey(config), db, tokens, audit, clock);
-        this.humanChecksPerAddress = new RateLimiter(config.limits().humanCheckPerAddress(), clock);
+        this.logins = new LoginService(config, users, sms, humanCheck, sessions, audit, clock, rateLimits);
+        this.tokens = new TokenService(config, db, cipher, audit, clock, rateLimits);
+        this.validate = new ValidateService(config, serviceKey(config), db, tokens, audit, clock, rateLimits);
+        this.humanChecksPerAddress = rateLimits.limiter("human-check-address", config.limits().humanCheckPerAddress());
+    }
+
+    public RateLimits rateLimits() {
+        return rateLimits;
     }
 
     public AuditLog audit() {
@@ -107,6 +114,7 @@ public final class Backend implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         users.close();
+        rateLimits.close();
         db.close();
         try {
             audit.close();

@@ -50,7 +50,7 @@ public final class LoginService {
     private final Cache<String, PendingLogin> pending;
 
     public LoginService(ServerConfig config, UserDirectory users, SmsGateway sms, HumanCheck humanCheck,
-                        SessionStore sessions, AuditLog audit, Clock clock) {
+                        SessionStore sessions, AuditLog audit, Clock clock, RateLimits limits) {
         this.users = users;
         this.sms = sms;
         this.smsTemplate = config.sms().template();
@@ -58,10 +58,10 @@ public final class LoginService {
         this.sessions = sessions;
         this.audit = audit;
         this.clock = clock;
-        this.perUser = new RateLimiter(config.limits().loginPerUser(), clock);
-        this.perAddress = new RateLimiter(config.limits().loginPerAddress(), clock);
-        this.codesPerAddress = new RateLimiter(config.limits().codePerAddress(), clock);
-        this.codeFailuresPerUser = new RateLimiter(config.limits().smsCodeFailuresPerUser(), clock);
+        this.perUser = limits.limiter("login-user", config.limits().loginPerUser());
+        this.perAddress = limits.limiter("login-address", config.limits().loginPerAddress());
+        this.codesPerAddress = limits.limiter("sms-code-address", config.limits().codePerAddress());
+        this.codeFailuresPerUser = limits.limiter("sms-code-failures-user", config.limits().smsCodeFailuresPerUser());
         this.pending = Caffeine.newBuilder()
                 .expireAfterWrite(CODE_VALID.multipliedBy(MAX_RESENDS + 2))
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))

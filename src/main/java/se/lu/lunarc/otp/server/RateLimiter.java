@@ -1,43 +1,27 @@
 package se.lu.lunarc.otp.server;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TimeMeter;
 import se.lu.lunarc.otp.api.ErrorCode;
 import se.lu.lunarc.otp.api.Problem;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Bucket4j token bucket per key (a username, an address), refilled whole at the end of each window.
- * Idle buckets are dropped by Caffeine after a window, when they would be full again anyway.
+ * One Bucket4j token bucket per key (a username, an address), refilled whole at the end of each window, kept
+ * where {@link RateLimits} says: in this process, or in the store shared by all nodes.
  */
 public final class RateLimiter {
-    private final int attempts;
-    private final Duration window;
-    private final TimeMeter time;
-    private final Cache<String, Bucket> buckets;
+    private final BucketConfiguration configuration;
+    private final RateLimits.Buckets buckets;
 
-    public RateLimiter(ServerConfig.Limit limit, Clock clock) {
-        this.attempts = limit.attempts();
-        this.window = limit.window();
-        this.time = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return TimeUnit.MILLISECONDS.toNanos(clock.millis());
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return true;
-            }
-        };
-        this.buckets = Caffeine.newBuilder().expireAfterAccess(window.plusSeconds(1)).maximumSize(1_000_000).build();
+    /** Made by {@link RateLimits#limiter}, which decides where the buckets are kept. */
+    RateLimiter(ServerConfig.Limit limit, RateLimits.Buckets buckets) {
+        this.configuration = BucketConfiguration.builder().addLimit(Bandwidth.builder().capacity(limit.attempts())
+                .refillIntervally(limit.attempts(), limit.window()).build()).build();
+        this.buckets = buckets;
     }
 
     /** Takes one attempt for {@code key}, or throws {@code rate_limited} with the seconds until the next one. */
@@ -72,9 +56,7 @@ public final class RateLimiter {
     }
 
     private Bucket bucket(String key) {
-        return buckets.get(key, k -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(attempts).refillIntervally(attempts, window).build())
-                .withCustomTimePrecision(time).build());
+        return buckets.get(key, () -> configuration);
     }
 
     private static ProblemException limited(String what, long nanosToWait) {

@@ -42,7 +42,7 @@ public final class TokenService {
     private final ServerConfig.Tokens limits;
     private final RateLimiter codeGuesses;
 
-    public TokenService(ServerConfig config, Database db, SecretCipher cipher, AuditLog audit, Clock clock) {
+    public TokenService(ServerConfig config, Database db, SecretCipher cipher, AuditLog audit, Clock clock, RateLimits limits) {
         this.db = db;
         this.store = new TokenStore(db.dialect());
         this.cipher = cipher;
@@ -50,7 +50,7 @@ public final class TokenService {
         this.clock = clock;
         this.issuer = config.issuer();
         this.limits = config.tokens();
-        this.codeGuesses = new RateLimiter(config.limits().tokenCodePerUser(), clock);
+        this.codeGuesses = limits.limiter("token-code-user", config.limits().tokenCodePerUser());
     }
 
     public List<Token> list(String username) throws SQLException {

@@ -44,7 +44,7 @@ public final class ValidateService {
     private final RateLimiter newSourceFailures;
 
     public ValidateService(ServerConfig config, String serviceKey, Database db, TokenService tokens, AuditLog audit,
-                           Clock clock) {
+                           Clock clock, RateLimits limits) {
         this.db = db;
         this.store = new TokenStore(db.dialect());
         this.tokens = tokens;
@@ -53,8 +53,8 @@ public final class ValidateService {
         this.serviceKey = serviceKey == null ? null : serviceKey.getBytes(StandardCharsets.UTF_8);
         this.freeFailures = config.limits().validateLockoutFailures();
         this.longestWaitSeconds = config.limits().validateLockoutSeconds();
-        this.perAddress = new RateLimiter(config.limits().validatePerAddress(), clock);
-        this.newSourceFailures = new RateLimiter(config.limits().codeFailuresFromNewSources(), clock);
+        this.perAddress = limits.limiter("validate-address", config.limits().validatePerAddress());
+        this.newSourceFailures = limits.limiter("code-failures-new-sources", config.limits().codeFailuresFromNewSources());
     }
 
     public void requireServiceKey(String presented, String address) {

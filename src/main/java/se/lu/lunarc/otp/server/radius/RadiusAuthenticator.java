@@ -65,16 +65,16 @@ final class RadiusAuthenticator {
     private final Cache<String, Pending> pending;
 
     RadiusAuthenticator(ServerConfig.Radius config, UserDirectory users, ValidateService codes, SmsGateway gateway,
-                        String smsTemplate, AuditLog audit, Clock clock) {
+                        String smsTemplate, AuditLog audit, Clock clock, se.lu.lunarc.otp.server.RateLimits limits) {
         this.users = users;
         this.codes = codes;
         this.sms = new SmsFallback(gateway, smsTemplate, clock);
         this.audit = audit;
         this.messages = new RadiusMessages(config.language());
         this.smsWithoutToken = ServerConfig.Radius.SMS.equals(config.withoutToken());
-        this.perClient = new RateLimiter(config.perClient(), clock);
-        this.perUser = new RateLimiter(config.perUser(), clock);
-        this.passwordPerStation = new RateLimiter(config.passwordPerStation(), clock);
+        this.perClient = limits.limiter("radius-client", config.perClient());
+        this.perUser = limits.limiter("radius-user", config.perUser());
+        this.passwordPerStation = limits.limiter("radius-password-station", config.passwordPerStation());
         // a State is made only after a right password (or by a NAS that checked it), so this stays small
         this.pending = Caffeine.newBuilder()
                 .expireAfterWrite(STATE_VALID)

@@ -119,7 +119,16 @@ public final class Database implements AutoCloseable {
               PRIMARY KEY (username, source)
             );
             """,
-            KEY_CHECK_TABLE);
+            KEY_CHECK_TABLE,
+            // Bucket4j's PostgreSQL backend: one row per rate-limit bucket, shared by every node
+            """
+            CREATE TABLE rate_buckets (
+              id TEXT PRIMARY KEY,
+              state BYTEA,
+              expires_at BIGINT
+            );
+            CREATE INDEX rate_buckets_expiry ON rate_buckets (expires_at);
+            """);
 
     /** The SQL that differs between the two databases. */
     public enum Dialect {
@@ -148,6 +157,14 @@ public final class Database implements AutoCloseable {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /** The pool of a PostgreSQL store, for what keeps its own tables there (the rate limits). */
+    public DataSource sharedDataSource() {
+        if (dialect != Dialect.POSTGRESQL) {
+            throw new IllegalStateException("only a PostgreSQL store is shared");
+        }
+        return writing;
     }
 
     /** The store a server's configuration names: its SQLite file in {@code dataDir}, or the shared PostgreSQL. */

@@ -72,4 +72,40 @@ class TwoNodesTest {
                     .hasMessageContaining("is not the key this store's secrets were sealed with");
         }
     }
+
+    @Test
+    void signInAttemptsOnBothNodesComeOutOfOneLimit() throws Exception {
+        String url = postgres.newDatabase();
+        Path password = dir.resolve("store-password");
+        Files.writeString(password, Postgres.PASSWORD + "\n");
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        try (TestServer nodeA = TestServer.start(a, c -> onStore(c, url, password))) {
+            Files.createDirectories(b);
+            Files.copy(a.resolve("secret.key"), b.resolve("secret.key"));
+            Files.setPosixFilePermissions(b.resolve("secret.key"),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            try (TestServer nodeB = TestServer.start(b, c -> onStore(c, url, password))) {
+                // the default: 10 sign-in attempts per account in 15 minutes, now over both nodes together
+                for (int i = 0; i < 10; i++) {
+                    TestServer node = i % 2 == 0 ? nodeA : nodeB;
+                    assertThat(signInCode(node, "wrong-password")).as("attempt " + (i + 1)).isEqualTo("invalid_credentials");
+                }
+                assertThat(signInCode(nodeA, "alice" + TestServer.PASSWORD_SUFFIX)).isEqualTo("rate_limited");
+                assertThat(signInCode(nodeB, "alice" + TestServer.PASSWORD_SUFFIX)).isEqualTo("rate_limited");
+            }
+        }
+    }
+
+    /** The problem code of a sign-in with {@code password}, or "started". */
+    private static String signInCode(TestServer node, String password) throws Exception {
+        var client = node.client();
+        try {
+            client.login("alice", password.toCharArray(),
+                    se.lu.lunarc.otp.client.HumanCheckSolver.solve(client.humanCheck()));
+            return "started";
+        } catch (se.lu.lunarc.otp.client.ApiException e) {
+            return e.code();
+        }
+    }
 }
