@@ -50,10 +50,10 @@ public final class Backend implements AutoCloseable {
         this.audit = new AuditLog(data.resolve("audit.jsonl"), clock);
         this.rateLimits = db.dialect() == Database.Dialect.POSTGRESQL
                 ? RateLimits.shared(db.sharedDataSource(), clock) : RateLimits.local(clock);
-        this.humanCheck = new HumanCheck(clock);
-        this.sessions = new SessionStore(Duration.ofMinutes(config.sessionIdleMinutes()),
+        this.humanCheck = new HumanCheck(cipher.derive("human check"), db, clock);
+        this.sessions = new SessionStore(db, Duration.ofMinutes(config.sessionIdleMinutes()),
                 Duration.ofHours(config.sessionMaxHours()), clock);
-        this.logins = new LoginService(config, users, sms, humanCheck, sessions, audit, clock, rateLimits);
+        this.logins = new LoginService(config, users, sms, humanCheck, sessions, audit, clock, rateLimits, db);
         this.tokens = new TokenService(config, db, cipher, audit, clock, rateLimits);
         this.validate = new ValidateService(config, serviceKey(config), db, tokens, audit, clock, rateLimits);
         this.humanChecksPerAddress = rateLimits.limiter("human-check-address", config.limits().humanCheckPerAddress());

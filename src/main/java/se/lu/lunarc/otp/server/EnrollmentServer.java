@@ -87,6 +87,12 @@ public final class EnrollmentServer implements AutoCloseable {
                     ErrorCode.SERVICE_UNAVAILABLE, "Not recorded", "The service cannot record this right now, so it "
                             + "was not done. Try again in a minute; if it keeps happening, contact support.")
                     .withRetryAfter(60)));
+            cfg.routes.exception(StoreUnavailable.class, (e, ctx) -> {
+                log.error("store unavailable on {} {}: {}", ctx.method(), endpointPath(ctx),
+                        e.getCause() == null ? "" : e.getCause().getClass().getName());
+                problem(ctx, Problem.of(503, ErrorCode.SERVICE_UNAVAILABLE, "Not available", "The service cannot "
+                        + "reach its store right now, so it was not done. Try again in a minute.").withRetryAfter(60));
+            });
             cfg.routes.exception(se.lu.lunarc.otp.server.users.DirectoryUnavailable.class, (e, ctx) -> problem(ctx,
                     Problem.of(503, ErrorCode.DIRECTORY_UNAVAILABLE, "Account directory not answering",
                             "The account directory is not answering; try again in a minute.").withRetryAfter(60)));

@@ -1,21 +1,20 @@
 package se.lu.lunarc.otp.server;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import se.lu.lunarc.otp.server.store.Database;
+import java.sql.PreparedStatement;
+
 import org.altcha.altcha.Altcha;
 import se.lu.lunarc.otp.api.ErrorCode;
 import se.lu.lunarc.otp.api.HumanChallenge;
 import se.lu.lunarc.otp.api.HumanProof;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 
 /**
  * "I am a human": an ALTCHA proof of work (the altcha library creates and verifies it). The challenge is
- * HMAC-signed with a key that lives only in this process, carries its expiry in the salt, and each solved
- * challenge is accepted once.
+ * HMAC-signed, carries its expiry in the salt, and each solved challenge is accepted once, over all nodes.
  */
 public final class HumanCheck {
     static final long MAX_NUMBER = 50_000; // a client finds it in tens of milliseconds
@@ -23,13 +22,16 @@ public final class HumanCheck {
 
     private final String hmacKey;
     private final Clock clock;
-    private final Cache<String, Boolean> spent = Caffeine.newBuilder()
-            .expireAfterWrite(VALID_FOR.plusMinutes(1)).maximumSize(1_000_000).build();
+    private final Database db;
 
-    public HumanCheck(Clock clock) {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        this.hmacKey = HexFormat.of().formatHex(key);
+    /**
+     * {@code hmacKey}: the same on every node (derived from the store's key), so a challenge made by one node is
+     * verified by another; the proofs spent are kept in the store for the same reason.
+     */
+    public HumanCheck(byte[] hmacKey, Database db, Clock clock) {
+        this.hmacKey = HexFormat.of().formatHex(hmacKey);
+        java.util.Arrays.fill(hmacKey, (byte) 0);
+        this.db = db;
         this.clock = clock;
     }
 
@@ -69,8 +71,30 @@ public final class HumanCheck {
         } catch (Exception malformed) {
             valid = false;
         }
-        if (!valid || spent.asMap().putIfAbsent(proof.signature(), Boolean.TRUE) != null) {
+        if (!valid || !firstUse(proof.signature())) {
             throw failed();
+        }
+    }
+
+    /** Records the proof as spent; false if it was spent before, here or on another node. */
+    private boolean firstUse(String signature) {
+        long now = clock.millis();
+        try {
+            return db.inTransaction(c -> {
+                try (PreparedStatement p = c.prepareStatement("DELETE FROM spent_proofs WHERE expires < ?")) {
+                    p.setLong(1, now);
+                    p.executeUpdate();
+                }
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO spent_proofs (signature, expires) "
+                        + "VALUES (?, ?) ON CONFLICT (signature) DO NOTHING")) {
+                    p.setString(1, signature);
+                    // kept past the challenge's own expiry, after which the proof is refused anyway
+                    p.setLong(2, now + VALID_FOR.plusMinutes(1).toMillis());
+                    return p.executeUpdate() == 1;
+                }
+            });
+        } catch (java.sql.SQLException e) {
+            throw new StoreUnavailable(e);
         }
     }
 

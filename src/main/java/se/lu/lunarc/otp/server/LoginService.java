@@ -1,7 +1,5 @@
 package se.lu.lunarc.otp.server;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.lu.lunarc.otp.api.ErrorCode;
@@ -16,12 +14,17 @@ import se.lu.lunarc.otp.server.sms.SmsGateway;
 import se.lu.lunarc.otp.server.users.User;
 import se.lu.lunarc.otp.server.users.UserDirectory;
 
+import se.lu.lunarc.otp.server.store.Database;
+
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The two-step sign-in: password (after the human check), then a 6-digit code by SMS, valid 5 minutes, with 5
@@ -47,10 +50,11 @@ public final class LoginService {
     private final RateLimiter perAddress;
     private final RateLimiter codesPerAddress;
     private final RateLimiter codeFailuresPerUser;
-    private final Cache<String, PendingLogin> pending;
+    private final Database db;
 
     public LoginService(ServerConfig config, UserDirectory users, SmsGateway sms, HumanCheck humanCheck,
-                        SessionStore sessions, AuditLog audit, Clock clock, RateLimits limits) {
+                        SessionStore sessions, AuditLog audit, Clock clock, RateLimits limits, Database db) {
+        this.db = db;
         this.users = users;
         this.sms = sms;
         this.smsTemplate = config.sms().template();
@@ -62,26 +66,18 @@ public final class LoginService {
         this.perAddress = limits.limiter("login-address", config.limits().loginPerAddress());
         this.codesPerAddress = limits.limiter("sms-code-address", config.limits().codePerAddress());
         this.codeFailuresPerUser = limits.limiter("sms-code-failures-user", config.limits().smsCodeFailuresPerUser());
-        this.pending = Caffeine.newBuilder()
-                .expireAfterWrite(CODE_VALID.multipliedBy(MAX_RESENDS + 2))
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .build();
     }
 
-    /** A login waiting for its SMS code. Guarded by its own monitor: two tries at once must not both count as one. */
-    private static final class PendingLogin {
-        final User user;
-        /** SHA-256 of the code sent: the code itself is not kept (ASVS 2.7.5). */
-        byte[] codeHash;
-        Instant codeExpires;
-        Instant lastSent;
-        int triesLeft = TRIES;
-        int resends;
+    /**
+     * A sign-in waiting for its SMS code, as the store keeps it (under a hash of its id): a hash of the code sent,
+     * never the code (ASVS 2.7.5). Every change is made in one transaction, so two tries at once, on one node or
+     * two, cannot both count as one.
+     */
+    private record PendingLogin(String username, String mobile, byte[] codeHash, long codeExpires, long lastSent,
+                                int triesLeft, int resends) {}
 
-        PendingLogin(User user) {
-            this.user = user;
-        }
-    }
+    /** How long a waiting sign-in is kept at most: its codes' validity, with every resend. */
+    private static final Duration KEPT = CODE_VALID.multipliedBy(MAX_RESENDS + 2);
 
     public LoginStarted start(String username, char[] password, HumanProof proof, String address) {
         String user = username == null ? "" : username.trim();
@@ -106,98 +102,219 @@ public final class LoginService {
             throw new ProblemException(409, ErrorCode.NO_MOBILE_NUMBER, "No mobile number",
                     "No mobile number is registered for your account, so no code can be sent; contact support.");
         }
-        PendingLogin login = new PendingLogin(found);
         String loginId = Secrets.randomId(128);
-        synchronized (login) {
-            sendCode(login, address);
-        }
-        pending.put(loginId, login);
+        long now = clock.millis();
+        byte[] codeHash = sendCode(found.username(), found.mobile(), address);
+        PendingLogin login = new PendingLogin(found.username(), found.mobile(), codeHash,
+                now + CODE_VALID.toMillis(), now, TRIES, 0);
+        store(c -> {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM pending_logins WHERE expires <= ?")) {
+                p.setLong(1, now);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO pending_logins (id_hash, username, mobile, "
+                    + "code_hash, code_expires, last_sent, tries_left, resends, expires) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                p.setString(1, Secrets.sha256(loginId));
+                p.setString(2, login.username());
+                p.setString(3, login.mobile());
+                p.setBytes(4, login.codeHash());
+                p.setLong(5, login.codeExpires());
+                p.setLong(6, login.lastSent());
+                p.setInt(7, login.triesLeft());
+                p.setInt(8, login.resends());
+                p.setLong(9, now + KEPT.toMillis());
+                p.executeUpdate();
+            }
+            return null;
+        });
         audit.record("login_password_ok", user, address);
         return new LoginStarted(loginId, smsInfo(login));
     }
 
+    /** What a code try came to, decided in the store's transaction and acted on after it. */
+    private enum Try { NO_SIGN_IN, EXPIRED, NO_TRIES_LEFT, WRONG, WRONG_AND_LAST, RIGHT }
+
+    private record Tried(Try outcome, String username, int triesLeft) {}
+
     public SessionStarted verifyCode(String loginId, String code, String address) {
         codesPerAddress.take(address, "code attempts from your network");
-        PendingLogin login = loginId == null ? null : pending.getIfPresent(loginId);
-        if (login == null) {
+        if (loginId == null) {
             throw expired();
         }
-        synchronized (login) {
-            if (clock.instant().isAfter(login.codeExpires)) {
-                throw expired();
+        String idHash = Secrets.sha256(loginId);
+        PendingLogin seen = find(idHash);
+        if (seen == null || clock.millis() > seen.codeExpires()) {
+            throw expired();
+        }
+        if (seen.triesLeft() <= 0) {
+            throw tooManyTries();
+        }
+        codeFailuresPerUser.requireRoom(seen.username(), "wrong codes for this account");
+        byte[] presented = Secrets.sha256Bytes(code == null ? "" : code.trim());
+        long now = clock.millis();
+        Tried tried = store(c -> {
+            PendingLogin login = find(c, idHash);
+            if (login == null) {
+                return new Tried(Try.NO_SIGN_IN, null, 0);
             }
-            if (login.triesLeft <= 0) {
-                throw tooManyTries();
+            if (now > login.codeExpires()) {
+                return new Tried(Try.EXPIRED, login.username(), login.triesLeft());
             }
-            codeFailuresPerUser.requireRoom(login.user.username(), "wrong codes for this account");
-            if (!MessageDigest.isEqual(login.codeHash, Secrets.sha256Bytes(code == null ? "" : code.trim()))) {
-                login.triesLeft--;
-                codeFailuresPerUser.spend(login.user.username());
-                audit.record("login_code_failed", login.user.username(), address, null,
-                        "tries_left=" + login.triesLeft);
-                if (login.triesLeft == 0) {
-                    pending.invalidate(loginId);
+            if (login.triesLeft() <= 0) {
+                return new Tried(Try.NO_TRIES_LEFT, login.username(), 0);
+            }
+            if (MessageDigest.isEqual(login.codeHash(), presented)) {
+                deletePending(c, idHash);
+                return new Tried(Try.RIGHT, login.username(), login.triesLeft());
+            }
+            int left = login.triesLeft() - 1;
+            if (left == 0) {
+                deletePending(c, idHash);
+                return new Tried(Try.WRONG_AND_LAST, login.username(), 0);
+            }
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE pending_logins SET tries_left = ? WHERE id_hash = ?")) {
+                p.setInt(1, left);
+                p.setString(2, idHash);
+                p.executeUpdate();
+            }
+            return new Tried(Try.WRONG, login.username(), left);
+        });
+        switch (tried.outcome()) {
+            case NO_SIGN_IN, EXPIRED -> throw expired();
+            case NO_TRIES_LEFT -> throw tooManyTries();
+            case WRONG, WRONG_AND_LAST -> {
+                codeFailuresPerUser.spend(tried.username());
+                audit.record("login_code_failed", tried.username(), address, null, "tries_left=" + tried.triesLeft());
+                if (tried.outcome() == Try.WRONG_AND_LAST) {
                     throw tooManyTries();
                 }
                 throw new ProblemException(Problem.of(422, ErrorCode.CODE_INVALID, "Wrong code",
-                        "The code is not correct. " + login.triesLeft + " tries left.")
-                        .withAttemptsLeft(login.triesLeft));
+                        "The code is not correct. " + tried.triesLeft() + " tries left.")
+                        .withAttemptsLeft(tried.triesLeft()));
             }
-            pending.invalidate(loginId);
-            login.codeHash = null;
+            case RIGHT -> {
+                // below
+            }
         }
-        String token = sessions.open(login.user.username(), address);
-        audit.record("login_ok", login.user.username(), address);
+        String token = sessions.open(tried.username(), address);
+        audit.record("login_ok", tried.username(), address);
         return new SessionStarted(token, sessions.idle().toSeconds());
     }
 
     public SmsInfo resend(String loginId, String address) {
         codesPerAddress.take(address, "code requests from your network");
-        PendingLogin login = loginId == null ? null : pending.getIfPresent(loginId);
-        if (login == null) {
+        if (loginId == null) {
             throw expired();
         }
-        synchronized (login) {
-            if (login.resends >= MAX_RESENDS) {
+        String idHash = Secrets.sha256(loginId);
+        long now = clock.millis();
+        // the resend is claimed in the store first, so two at once (on one node or two) send one code
+        PendingLogin claimed = store(c -> {
+            PendingLogin login = find(c, idHash);
+            if (login == null) {
+                return null;
+            }
+            if (login.resends() >= MAX_RESENDS) {
                 throw new ProblemException(429, ErrorCode.TOO_MANY_ATTEMPTS, "No more codes",
                         "No more codes can be sent for this sign-in. Start again from the beginning.");
             }
-            long wait = Duration.between(clock.instant(), login.lastSent.plus(RESEND_AFTER)).toSeconds();
-            if (wait > 0) {
+            long waitMillis = login.lastSent() + RESEND_AFTER.toMillis() - now;
+            if (waitMillis > 0) {
+                long wait = Math.max(1, (waitMillis + 999) / 1000);
                 throw new ProblemException(Problem.of(429, ErrorCode.RATE_LIMITED, "Please wait",
                         "A new code can be sent in " + wait + " seconds.").withRetryAfter(wait));
             }
-            login.resends++;
-            // a new code does not bring new tries: 5 guesses per sign-in, however many codes were sent
-            sendCode(login, address);
-            return smsInfo(login);
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE pending_logins SET resends = resends + 1, last_sent = ? WHERE id_hash = ?")) {
+                p.setLong(1, now);
+                p.setString(2, idHash);
+                p.executeUpdate();
+            }
+            return login;
+        });
+        if (claimed == null) {
+            throw expired();
+        }
+        // a new code does not bring new tries: 5 guesses per sign-in, however many codes were sent
+        byte[] codeHash = sendCode(claimed.username(), claimed.mobile(), address);
+        long expires = now + CODE_VALID.toMillis();
+        store(c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE pending_logins SET code_hash = ?, code_expires = ? WHERE id_hash = ?")) {
+                p.setBytes(1, codeHash);
+                p.setLong(2, expires);
+                p.setString(3, idHash);
+                p.executeUpdate();
+            }
+            return null;
+        });
+        return smsInfo(new PendingLogin(claimed.username(), claimed.mobile(), codeHash, expires, now,
+                claimed.triesLeft(), claimed.resends() + 1));
+    }
+
+    private PendingLogin find(String idHash) {
+        try {
+            return db.read(c -> find(c, idHash));
+        } catch (SQLException e) {
+            throw new StoreUnavailable(e);
         }
     }
 
-    private void sendCode(PendingLogin login, String address) {
+    private PendingLogin find(Connection c, String idHash) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT username, mobile, code_hash, code_expires, last_sent, "
+                + "tries_left, resends, expires FROM pending_logins WHERE id_hash = ?")) {
+            p.setString(1, idHash);
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next() || r.getLong(8) <= clock.millis()) {
+                    return null;
+                }
+                return new PendingLogin(r.getString(1), r.getString(2), r.getBytes(3), r.getLong(4), r.getLong(5),
+                        r.getInt(6), r.getInt(7));
+            }
+        }
+    }
+
+    private static void deletePending(Connection c, String idHash) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM pending_logins WHERE id_hash = ?")) {
+            p.setString(1, idHash);
+            p.executeUpdate();
+        }
+    }
+
+    private <T> T store(Database.Work<T> work) {
+        try {
+            return db.inTransaction(work);
+        } catch (SQLException e) {
+            throw new StoreUnavailable(e);
+        }
+    }
+
+    /** Sends a new code to {@code mobile}; its hash. */
+    private byte[] sendCode(String username, String mobile, String address) {
         String code = Secrets.digits(CODE_LENGTH);
-        login.codeHash = Secrets.sha256Bytes(code);
-        login.lastSent = clock.instant();
-        login.codeExpires = login.lastSent.plus(CODE_VALID);
+        byte[] hash = Secrets.sha256Bytes(code);
         String text = smsTemplate.replace("{code}", code)
                 .replace("{minutes}", Long.toString(CODE_VALID.toMinutes()));
         try {
-            sms.send(login.user.mobile(), text);
+            sms.send(mobile, text);
         } catch (IOException e) {
-            log.error("SMS for {} not sent: {}", login.user.username(), e.getMessage());
-            audit.record("sms_failed", login.user.username(), address);
+            log.error("SMS for {} not sent: {}", username, e.getMessage());
+            audit.record("sms_failed", username, address);
             throw new ProblemException(502, ErrorCode.SMS_FAILED, "SMS not sent",
                     "The code could not be sent by SMS. Try again in a minute; if it keeps failing, contact support.");
         }
-        audit.record("sms_sent", login.user.username(), address);
+        audit.record("sms_sent", username, address);
+        return hash;
     }
 
     private SmsInfo smsInfo(PendingLogin login) {
         Instant now = clock.instant();
-        long resendAfter = login.resends >= MAX_RESENDS ? -1
-                : Math.max(0, Duration.between(now, login.lastSent.plus(RESEND_AFTER)).toSeconds());
-        return new SmsInfo(PhoneMask.mask(login.user.mobile()), CODE_LENGTH,
-                Duration.between(now, login.codeExpires).toSeconds(), resendAfter);
+        long resendAfter = login.resends() >= MAX_RESENDS ? -1 : Math.max(0,
+                Duration.between(now, Instant.ofEpochMilli(login.lastSent()).plus(RESEND_AFTER)).toSeconds());
+        return new SmsInfo(PhoneMask.mask(login.mobile()), CODE_LENGTH,
+                Duration.between(now, Instant.ofEpochMilli(login.codeExpires())).toSeconds(), resendAfter);
     }
 
     private static ProblemException invalidCredentials() {

@@ -35,6 +35,7 @@ public final class LoopbackProxy implements AutoCloseable {
     private volatile String slowMethod;
     private volatile String slowPathRegex;
     private volatile Duration delay = Duration.ZERO;
+    private volatile URI backend;
 
     public LoopbackProxy(URI backend) throws IOException {
         this(backend, new java.util.concurrent.CopyOnWriteArrayList<>());
@@ -43,6 +44,7 @@ public final class LoopbackProxy implements AutoCloseable {
     /** A proxy that adds each answer to {@code answers}, which several proxies may share. */
     public LoopbackProxy(URI backend, List<Answer> answers) throws IOException {
         this.answers = answers;
+        this.backend = backend;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", exchange -> {
@@ -50,7 +52,7 @@ public final class LoopbackProxy implements AutoCloseable {
                 byte[] body = in.readAllBytes();
                 String method = exchange.getRequestMethod();
                 String path = exchange.getRequestURI().getRawPath();
-                HttpRequest.Builder r = HttpRequest.newBuilder(backend.resolve(exchange.getRequestURI().toString()))
+                HttpRequest.Builder r = HttpRequest.newBuilder(this.backend.resolve(exchange.getRequestURI().toString()))
                         .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                                 : HttpRequest.BodyPublishers.ofByteArray(body));
                 exchange.getRequestHeaders().forEach((h, values) -> {
@@ -79,6 +81,11 @@ public final class LoopbackProxy implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** Sends the next requests to {@code next}, as a load balancer moving a client to another node would. */
+    public void switchTo(URI next) {
+        this.backend = next;
     }
 
     /** Holds back answers to {@code method} requests whose path matches {@code pathRegex} by {@code delay}. */

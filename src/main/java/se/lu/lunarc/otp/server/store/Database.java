@@ -35,6 +35,40 @@ public final class Database implements AutoCloseable {
             );
             """;
 
+    /**
+     * Sign-in state that every node must see the same: sessions (under a hash of their token), sign-ins waiting
+     * for their SMS code (under a hash of their id; only a hash of the code), and human-check proofs already
+     * spent. Times in epoch milliseconds.
+     */
+    private static final String SIGN_IN_TABLES = """
+            CREATE TABLE sessions (
+              token_hash TEXT PRIMARY KEY,
+              id TEXT NOT NULL UNIQUE,
+              username TEXT NOT NULL,
+              created BIGINT NOT NULL,
+              last_used BIGINT NOT NULL,
+              address TEXT
+            );
+            CREATE INDEX sessions_by_user ON sessions (username);
+            CREATE TABLE pending_logins (
+              id_hash TEXT PRIMARY KEY,
+              username TEXT NOT NULL,
+              mobile TEXT NOT NULL,
+              code_hash BYTEA NOT NULL,
+              code_expires BIGINT NOT NULL,
+              last_sent BIGINT NOT NULL,
+              tries_left INTEGER NOT NULL,
+              resends INTEGER NOT NULL,
+              expires BIGINT NOT NULL
+            );
+            CREATE INDEX pending_logins_expiry ON pending_logins (expires);
+            CREATE TABLE spent_proofs (
+              signature TEXT PRIMARY KEY,
+              expires BIGINT NOT NULL
+            );
+            CREATE INDEX spent_proofs_expiry ON spent_proofs (expires);
+            """;
+
     static final List<String> MIGRATIONS = List.of(
             """
             CREATE TABLE tokens (
@@ -82,7 +116,8 @@ public final class Database implements AutoCloseable {
             DROP INDEX tokens_by_user;
             CREATE INDEX tokens_by_user ON tokens (username, created);
             """,
-            KEY_CHECK_TABLE.replace("BYTEA", "BLOB"));
+            KEY_CHECK_TABLE.replace("BYTEA", "BLOB"),
+            SIGN_IN_TABLES.replace("BYTEA", "BLOB"));
 
     /**
      * The same schema on PostgreSQL, shared by every node: BIGINT for epoch seconds, BYTEA for sealed secrets,
@@ -128,7 +163,8 @@ public final class Database implements AutoCloseable {
               expires_at BIGINT
             );
             CREATE INDEX rate_buckets_expiry ON rate_buckets (expires_at);
-            """);
+            """,
+            SIGN_IN_TABLES);
 
     /** The SQL that differs between the two databases. */
     public enum Dialect {

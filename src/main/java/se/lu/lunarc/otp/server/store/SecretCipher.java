@@ -53,6 +53,20 @@ public final class SecretCipher {
         return new SecretCipher(bytes);
     }
 
+    /**
+     * A key for {@code purpose} (HMAC-SHA256 of the purpose under this key): the same on every node that holds
+     * the same key file, and telling nothing about this key.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("lunarc-otp derived key: " + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    }
+
     public byte[] encrypt(byte[] plain, String boundTo) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];

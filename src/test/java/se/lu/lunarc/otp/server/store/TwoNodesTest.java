@@ -108,4 +108,42 @@ class TwoNodesTest {
             return e.code();
         }
     }
+
+    @Test
+    void oneEnrollmentMovesBetweenNodesAtEveryStep() throws Exception {
+        String url = postgres.newDatabase();
+        Path password = dir.resolve("store-password");
+        Files.writeString(password, Postgres.PASSWORD + "\n");
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        try (TestServer nodeA = TestServer.start(a, c -> onStore(c, url, password))) {
+            Files.createDirectories(b);
+            Files.copy(a.resolve("secret.key"), b.resolve("secret.key"));
+            Files.setPosixFilePermissions(b.resolve("secret.key"),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            try (TestServer nodeB = TestServer.start(b, c -> onStore(c, url, password));
+                 se.lu.lunarc.otp.testing.LoopbackProxy balancer =
+                         new se.lu.lunarc.otp.testing.LoopbackProxy(java.net.URI.create(nodeA.baseUrl()))) {
+                var client = nodeA.behind(balancer).client();
+                var human = client.humanCheck(); // the challenge from A
+                balancer.switchTo(java.net.URI.create(nodeB.baseUrl()));
+                var started = client.login("alice", ("alice" + TestServer.PASSWORD_SUFFIX).toCharArray(),
+                        se.lu.lunarc.otp.client.HumanCheckSolver.solve(human)); // its proof on B; B sends the SMS
+                balancer.switchTo(java.net.URI.create(nodeA.baseUrl()));
+                client.submitCode(started.loginId(), nodeB.lastSmsCode("alice")); // the code on A
+                balancer.switchTo(java.net.URI.create(nodeB.baseUrl()));
+                CreatedToken created = client.createToken("Phone"); // the session on B
+                balancer.switchTo(java.net.URI.create(nodeA.baseUrl()));
+                assertThat(client.activate(created.token().id(), nodeA.codeNow(created)).status()).isEqualTo("active");
+                nodeA.clock.advance(Duration.ofSeconds(30));
+                nodeB.clock.advance(Duration.ofSeconds(30));
+                String code = nodeA.codeNow(created);
+                assertThat(nodeB.client().validate(nodeB.serviceKey(), "alice", code).result()).isEqualTo("accept");
+                assertThat(nodeA.client().validate(nodeA.serviceKey(), "alice", code).reason())
+                        .isEqualTo("code_replayed");
+                balancer.switchTo(java.net.URI.create(nodeB.baseUrl()));
+                assertThat(client.sessions()).as("one session, seen from B").hasSize(1);
+            }
+        }
+    }
 }
