@@ -59,6 +59,11 @@ public final class Backend implements AutoCloseable {
         this.humanChecksPerAddress = rateLimits.limiter("human-check-address", config.limits().humanCheckPerAddress());
     }
 
+    /** The store, for the RADIUS service's States and SMS rounds. */
+    public Database db() {
+        return db;
+    }
+
     public RateLimits rateLimits() {
         return rateLimits;
     }

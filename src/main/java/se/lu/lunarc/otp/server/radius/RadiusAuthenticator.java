@@ -1,7 +1,5 @@
 package se.lu.lunarc.otp.server.radius;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import se.lu.lunarc.otp.api.Usernames;
 import se.lu.lunarc.otp.server.PhoneMask;
 import se.lu.lunarc.otp.server.RateLimiter;
@@ -10,6 +8,7 @@ import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.server.ValidateService;
 import se.lu.lunarc.otp.server.ValidateService.CodeCheck;
 import se.lu.lunarc.otp.server.audit.AuditLog;
+import se.lu.lunarc.otp.server.store.Database;
 import se.lu.lunarc.otp.server.sms.SmsGateway;
 import se.lu.lunarc.otp.server.users.User;
 import se.lu.lunarc.otp.server.users.UserDirectory;
@@ -19,13 +18,14 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the RADIUS service answers, decided without packets: a password round (challenge and concatenated
@@ -62,25 +62,24 @@ final class RadiusAuthenticator {
     private final RateLimiter perClient;
     private final RateLimiter perUser;
     private final RateLimiter passwordPerStation;
-    private final Cache<String, Pending> pending;
+    /** States live in the store (made only after a right password, so few), so any node can take the answer. */
+    private final Database db;
+    private final Clock clock;
 
     RadiusAuthenticator(ServerConfig.Radius config, UserDirectory users, ValidateService codes, SmsGateway gateway,
-                        String smsTemplate, AuditLog audit, Clock clock, se.lu.lunarc.otp.server.RateLimits limits) {
+                        String smsTemplate, AuditLog audit, Clock clock, se.lu.lunarc.otp.server.RateLimits limits,
+                        Database db) {
+        this.db = db;
+        this.clock = clock;
         this.users = users;
         this.codes = codes;
-        this.sms = new SmsFallback(gateway, smsTemplate, clock);
+        this.sms = new SmsFallback(gateway, smsTemplate, clock, db);
         this.audit = audit;
         this.messages = new RadiusMessages(config.language());
         this.smsWithoutToken = ServerConfig.Radius.SMS.equals(config.withoutToken());
         this.perClient = limits.limiter("radius-client", config.perClient());
         this.perUser = limits.limiter("radius-user", config.perUser());
         this.passwordPerStation = limits.limiter("radius-password-station", config.passwordPerStation());
-        // a State is made only after a right password (or by a NAS that checked it), so this stays small
-        this.pending = Caffeine.newBuilder()
-                .expireAfterWrite(STATE_VALID)
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .maximumSize(100_000)
-                .build();
     }
 
     Answer authenticate(RadiusClients.Client client, Request r) throws SQLException {
@@ -167,7 +166,7 @@ final class RadiusAuthenticator {
 
     private Answer answerToChallenge(RadiusClients.Client client, Request r) throws SQLException {
         // single use: whatever the answer, this State is spent
-        Pending p = pending.asMap().remove(Base64.getEncoder().encodeToString(r.state()));
+        Pending p = takeState(r.state());
         if (p == null || !p.nas().equals(client.name()) || !p.username().equals(r.username())) {
             return reject(r, "state_invalid", null);
         }
@@ -228,9 +227,52 @@ final class RadiusAuthenticator {
     private Challenge challenge(RadiusClients.Client client, Request r, Expect expect, String message, boolean echo,
                                 String notice, String detail) {
         byte[] state = Secrets.bytes(16);
-        pending.put(Base64.getEncoder().encodeToString(state), new Pending(r.username(), client.name(), expect, notice));
+        long now = clock.millis();
+        try {
+            db.inTransaction(c -> {
+                try (PreparedStatement p = c.prepareStatement("DELETE FROM radius_states WHERE expires <= ?")) {
+                    p.setLong(1, now);
+                    p.executeUpdate();
+                }
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO radius_states (state_hash, username, nas, "
+                        + "expect, notice, expires) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    p.setString(1, stateHash(state));
+                    p.setString(2, r.username());
+                    p.setString(3, client.name());
+                    p.setString(4, expect.name());
+                    p.setString(5, notice);
+                    p.setLong(6, now + STATE_VALID.toMillis());
+                    p.executeUpdate();
+                }
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new se.lu.lunarc.otp.server.StoreUnavailable(e);
+        }
         audit.recordRadius("radius_challenge", r.username(), r.address(), r.nas(), detail);
         return new Challenge(state, message, echo);
+    }
+
+    /** Takes a State once, over all nodes: the one statement both deletes it and says what it stood for. */
+    private Pending takeState(byte[] state) throws SQLException {
+        long now = clock.millis();
+        return db.inTransaction(c -> {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM radius_states WHERE state_hash = ? "
+                    + "RETURNING username, nas, expect, notice, expires")) {
+                p.setString(1, stateHash(state));
+                try (ResultSet rs = p.executeQuery()) {
+                    if (!rs.next() || rs.getLong(5) <= now) {
+                        return null;
+                    }
+                    return new Pending(rs.getString(1), rs.getString(2), Expect.valueOf(rs.getString(3)),
+                            rs.getString(4));
+                }
+            }
+        });
+    }
+
+    private static String stateHash(byte[] state) {
+        return Secrets.sha256(Base64.getEncoder().encodeToString(state));
     }
 
     /** Where the user logs in from: the Calling-Station-Id, or else the NAS. */

@@ -72,7 +72,8 @@ public final class RadiusService implements AutoCloseable {
         this.clients = RadiusClients.load(config.clients());
         this.audit = backend.audit();
         this.authenticator = new RadiusAuthenticator(config, backend.users(), backend.validate(), backend.sms(),
-                backend.config().sms().template(), backend.audit(), backend.clock(), backend.rateLimits());
+                backend.config().sms().template(), backend.audit(), backend.clock(), backend.rateLimits(),
+                backend.db());
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE), r -> {

@@ -1,10 +1,10 @@
 package se.lu.lunarc.otp.server.radius;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import se.lu.lunarc.otp.server.Secrets;
+import se.lu.lunarc.otp.server.StoreUnavailable;
+import se.lu.lunarc.otp.server.store.Database;
 import se.lu.lunarc.otp.server.sms.SmsGateway;
 import se.lu.lunarc.otp.server.users.User;
 
@@ -12,8 +12,11 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.TimeUnit;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 
 /**
  * SMS codes for users who have no active token yet, so they can log in before they have the app. The web
@@ -36,79 +39,132 @@ final class SmsFallback {
 
     enum Verified { ACCEPTED, WRONG, EXPIRED }
 
-    private static final class Round {
-        byte[] codeHash;
-        Instant expires;
-        Instant lastSent;
-        int triesLeft;
-        int codesSent;
-    }
+    /** A user's round as the store keeps it; gone (or expired) means a fresh one. */
+    private record Round(byte[] codeHash, long codeExpires, Long lastSent, int triesLeft, int codesSent,
+                         long expires) {}
 
     private final SmsGateway gateway;
     private final String template;
     private final Clock clock;
-    private final Cache<String, Round> rounds;
+    private final Database db;
 
-    SmsFallback(SmsGateway gateway, String template, Clock clock) {
+    SmsFallback(SmsGateway gateway, String template, Clock clock, Database db) {
         this.gateway = gateway;
         this.template = template;
         this.clock = clock;
-        this.rounds = Caffeine.newBuilder()
-                .expireAfterWrite(Duration.ofMinutes(ROUND_MINUTES))
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .maximumSize(100_000)
-                .build();
+        this.db = db;
     }
 
     /**
      * Sends {@code user} a new code, unless the last one was sent under 30 seconds ago and can still be used
-     * (a NAS retrying, or a user pressing Enter twice, must not send a second SMS).
+     * (a NAS retrying, or a user pressing Enter twice, must not send a second SMS). The code is recorded before
+     * it is sent, in one transaction, so two nodes asked at once send one code; a send that fails is taken back.
      */
     Sent send(User user) {
-        Round round = rounds.get(user.username(), u -> new Round());
-        synchronized (round) {
-            Instant now = clock.instant();
-            if (round.lastSent != null && now.isBefore(round.lastSent.plus(RESEND_AFTER)) && round.triesLeft > 0
-                    && now.isBefore(round.expires)) {
+        String code = Secrets.digits(CODE_LENGTH);
+        byte[] hash = Secrets.sha256Bytes(code);
+        long now = clock.millis();
+        Sent decided = store(c -> {
+            Round round = find(c, user.username(), now);
+            if (round != null && round.lastSent() != null && now < round.lastSent() + RESEND_AFTER.toMillis()
+                    && round.triesLeft() > 0 && now < round.codeExpires()) {
                 return Sent.STILL_VALID;
             }
-            if (round.codesSent >= MAX_CODES) {
+            if (round != null && round.codesSent() >= MAX_CODES) {
                 return Sent.LIMIT;
             }
-            String code = Secrets.digits(CODE_LENGTH);
-            String text = template.replace("{code}", code).replace("{minutes}", Long.toString(CODE_VALID.toMinutes()));
-            try {
-                gateway.send(user.mobile(), text);
-            } catch (IOException e) {
-                log.error("SMS for {} not sent: {}", user.username(), e.getClass().getSimpleName());
-                return Sent.FAILED;
-            }
-            round.codeHash = Secrets.sha256Bytes(code);
-            round.lastSent = now;
-            round.expires = now.plus(CODE_VALID);
-            round.triesLeft = TRIES;
-            round.codesSent++;
+            long roundExpires = round == null ? now + Duration.ofMinutes(ROUND_MINUTES).toMillis() : round.expires();
+            int sent = round == null ? 1 : round.codesSent() + 1;
+            save(c, user.username(), new Round(hash, now + CODE_VALID.toMillis(), now, TRIES, sent, roundExpires));
             return Sent.SENT;
+        });
+        if (decided != Sent.SENT) {
+            return decided;
         }
+        String text = template.replace("{code}", code).replace("{minutes}", Long.toString(CODE_VALID.toMinutes()));
+        try {
+            gateway.send(user.mobile(), text);
+        } catch (IOException e) {
+            log.error("SMS for {} not sent: {}", user.username(), e.getClass().getSimpleName());
+            store(c -> {
+                Round round = find(c, user.username(), now);
+                if (round != null && MessageDigest.isEqual(round.codeHash(), hash)) {
+                    save(c, user.username(), new Round(null, 0, null, 0, round.codesSent() - 1, round.expires()));
+                }
+                return null;
+            });
+            return Sent.FAILED;
+        }
+        return Sent.SENT;
     }
 
     Verified verify(String username, String code) {
-        Round round = rounds.getIfPresent(username);
-        if (round == null) {
-            return Verified.EXPIRED;
-        }
-        synchronized (round) {
-            if (round.codeHash == null || round.triesLeft <= 0 || clock.instant().isAfter(round.expires)) {
+        byte[] presented = Secrets.sha256Bytes(code == null ? "" : code.trim());
+        long now = clock.millis();
+        return store(c -> {
+            Round round = find(c, username, now);
+            if (round == null || round.codeHash() == null || round.triesLeft() <= 0 || now > round.codeExpires()) {
                 return Verified.EXPIRED;
             }
-            round.triesLeft--;
-            if (MessageDigest.isEqual(round.codeHash, Secrets.sha256Bytes(code == null ? "" : code.trim()))) {
+            if (MessageDigest.isEqual(round.codeHash(), presented)) {
                 // spent: the next login gets a new code
-                rounds.invalidate(username);
+                try (PreparedStatement p = c.prepareStatement("DELETE FROM radius_sms_rounds WHERE username = ?")) {
+                    p.setString(1, username);
+                    p.executeUpdate();
+                }
                 return Verified.ACCEPTED;
             }
+            save(c, username, new Round(round.codeHash(), round.codeExpires(), round.lastSent(),
+                    round.triesLeft() - 1, round.codesSent(), round.expires()));
             return Verified.WRONG;
+        });
+    }
+
+    private static Round find(Connection c, String username, long now) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT code_hash, code_expires, last_sent, tries_left, "
+                + "codes_sent, expires FROM radius_sms_rounds WHERE username = ?")) {
+            p.setString(1, username);
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next() || r.getLong(6) <= now) {
+                    return null;
+                }
+                long lastSent = r.getLong(3);
+                Long sent = r.wasNull() ? null : lastSent;
+                return new Round(r.getBytes(1), r.getLong(2), sent, r.getInt(4), r.getInt(5), r.getLong(6));
+            }
         }
     }
 
+    private static void save(Connection c, String username, Round round) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO radius_sms_rounds (username, code_hash, "
+                + "code_expires, last_sent, tries_left, codes_sent, expires) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (username) DO UPDATE SET code_hash = excluded.code_hash, code_expires = "
+                + "excluded.code_expires, last_sent = excluded.last_sent, tries_left = excluded.tries_left, "
+                + "codes_sent = excluded.codes_sent, expires = excluded.expires")) {
+            p.setString(1, username);
+            if (round.codeHash() == null) {
+                p.setNull(2, Types.BINARY);
+            } else {
+                p.setBytes(2, round.codeHash());
+            }
+            p.setLong(3, round.codeExpires());
+            if (round.lastSent() == null) {
+                p.setNull(4, Types.BIGINT);
+            } else {
+                p.setLong(4, round.lastSent());
+            }
+            p.setInt(5, round.triesLeft());
+            p.setInt(6, round.codesSent());
+            p.setLong(7, round.expires());
+            p.executeUpdate();
+        }
+    }
+
+    private <T> T store(Database.Work<T> work) {
+        try {
+            return db.inTransaction(work);
+        } catch (SQLException e) {
+            throw new StoreUnavailable(e);
+        }
+    }
 }

@@ -37,8 +37,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * Sign-in state that every node must see the same: sessions (under a hash of their token), sign-ins waiting
-     * for their SMS code (under a hash of their id; only a hash of the code), and human-check proofs already
-     * spent. Times in epoch milliseconds.
+     * for their SMS code (under a hash of their id; only a hash of the code), human-check proofs already spent,
+     * RADIUS States (under a hash) and RADIUS SMS rounds. Times in epoch milliseconds.
      */
     private static final String SIGN_IN_TABLES = """
             CREATE TABLE sessions (
@@ -67,6 +67,24 @@ public final class Database implements AutoCloseable {
               expires BIGINT NOT NULL
             );
             CREATE INDEX spent_proofs_expiry ON spent_proofs (expires);
+            CREATE TABLE radius_states (
+              state_hash TEXT PRIMARY KEY,
+              username TEXT NOT NULL,
+              nas TEXT NOT NULL,
+              expect TEXT NOT NULL,
+              notice TEXT,
+              expires BIGINT NOT NULL
+            );
+            CREATE INDEX radius_states_expiry ON radius_states (expires);
+            CREATE TABLE radius_sms_rounds (
+              username TEXT PRIMARY KEY,
+              code_hash BYTEA,
+              code_expires BIGINT NOT NULL DEFAULT 0,
+              last_sent BIGINT,
+              tries_left INTEGER NOT NULL DEFAULT 0,
+              codes_sent INTEGER NOT NULL DEFAULT 0,
+              expires BIGINT NOT NULL
+            );
             """;
 
     static final List<String> MIGRATIONS = List.of(
