@@ -55,14 +55,15 @@ modules_of() { # modules_of LIBDIR
 
 # A runtime of those modules, with the JDK's own class-data-sharing archive. Its modules are left uncompressed:
 # the package's xz compresses them better than jlink's zip, and they load faster. The archive for heaps over
-# 32 GiB goes, and native libraries lose their symbol tables.
+# 32 GiB goes, and native libraries lose their symbol tables. So do jrt-fs.jar (for other JDKs reading this image
+# from outside) and the class list that the CDS archive was dumped from: nothing in the runtime reads them.
 runtime() { # runtime OUT MODULES MODULE-PATH-EXTRA [JLINK-OPTION...]
   local out=$1 modules=$2 extra=$3
   shift 3
   "$java_home/bin/jlink" --module-path "$java_home/jmods${extra:+:$extra}" --add-modules "$modules" \
     --include-locales en,sv --strip-debug --no-header-files --no-man-pages --compress=0 \
     --generate-cds-archive "$@" --output "$out"
-  rm -f "$out/lib/server/classes_nocoops.jsa"
+  rm -f "$out/lib/server/classes_nocoops.jsa" "$out/lib/jrt-fs.jar" "$out/lib/classlist"
   find "$out/lib" -name '*.so' -exec strip --strip-unneeded {} +
 }
 

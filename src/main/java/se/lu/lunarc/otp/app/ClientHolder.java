@@ -57,7 +57,7 @@ public final class ClientHolder implements AutoCloseable {
                 uri = demoServer.baseUri();
             }
             client.complete(new EnrollmentClient(new ClientOptions(uri, settings.connectTimeout(),
-                    settings.readTimeout(), settings.caBundle(), System.getenv())));
+                    settings.readTimeout(), settings.caBundle(), System.getenv(), settings.otherServers())));
         } catch (ApiException e) {
             client.completeExceptionally(e);
         } catch (Exception e) {

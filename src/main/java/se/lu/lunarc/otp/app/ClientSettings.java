@@ -19,7 +19,21 @@ import java.util.Properties;
  * {@code /etc/lunarc-otp/client.properties}. No server anywhere means the demo.
  */
 public record ClientSettings(URI server, Path caBundle, Duration connectTimeout, Duration readTimeout,
-                             String appName, String support, Locale locale, Duration qrVisibleFor) {
+                             String appName, String support, Locale locale, Duration qrVisibleFor,
+                             List<URI> otherServers) {
+
+    /**
+     * {@code server}: the first node to ask; {@code otherServers}: the nodes tried next, in order, when it cannot
+     * be reached ({@code server=https://a,https://b} in a settings file).
+     */
+    public ClientSettings {
+        otherServers = otherServers == null ? List.of() : List.copyOf(otherServers);
+    }
+
+    public ClientSettings(URI server, Path caBundle, Duration connectTimeout, Duration readTimeout, String appName,
+                          String support, Locale locale, Duration qrVisibleFor) {
+        this(server, caBundle, connectTimeout, readTimeout, appName, support, locale, qrVisibleFor, List.of());
+    }
 
     public static final Path SYSTEM_FILE = Path.of("/etc/lunarc-otp/client.properties");
 
@@ -88,24 +102,41 @@ public record ClientSettings(URI server, Path caBundle, Duration connectTimeout,
         Value server = first(sources, "server");
         Value ca = first(sources, "caBundle");
         Value lang = first(sources, "lang");
-        return new ClientSettings(server == null ? null : serverUri(server), ca == null ? null : caFile(ca),
+        List<URI> servers = server == null ? List.of() : serverUris(server);
+        return new ClientSettings(servers.isEmpty() ? null : servers.get(0), ca == null ? null : caFile(ca),
                 Duration.ofSeconds(seconds(first(sources, "connectTimeoutSeconds"), "connectTimeoutSeconds", 10)),
                 Duration.ofSeconds(seconds(first(sources, "readTimeoutSeconds"), "readTimeoutSeconds", 30)),
                 orDefault(first(sources, "appName"), "Pocket Pass"), text(first(sources, "support")),
                 lang == null ? Locale.getDefault() : language(lang),
-                Duration.ofSeconds(seconds(first(sources, "qrVisibleSeconds"), "qrVisibleSeconds", 300)));
+                Duration.ofSeconds(seconds(first(sources, "qrVisibleSeconds"), "qrVisibleSeconds", 300)),
+                servers.size() > 1 ? servers.subList(1, servers.size()) : List.of());
     }
 
-    private static URI serverUri(Value v) throws Invalid {
+    /** One address, or several separated by commas: the nodes of one service, asked in that order. */
+    private static List<URI> serverUris(Value v) throws Invalid {
+        List<URI> out = new ArrayList<>();
+        for (String one : v.text().split(",")) {
+            if (!one.isBlank()) {
+                out.add(serverUri(v, one.strip()));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new Invalid(v.where() + ": server: \"" + v.text() + "\" is not an address such as "
+                    + "https://otp.lunarc.example");
+        }
+        return out;
+    }
+
+    private static URI serverUri(Value v, String text) throws Invalid {
         try {
-            URI uri = new URI(v.text());
+            URI uri = new URI(text);
             if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
                 return uri;
             }
         } catch (java.net.URISyntaxException bad) {
             // said below
         }
-        throw new Invalid(v.where() + ": server: \"" + v.text() + "\" is not an address such as "
+        throw new Invalid(v.where() + ": server: \"" + text + "\" is not an address such as "
                 + "https://otp.lunarc.example");
     }
 
@@ -167,6 +198,7 @@ public record ClientSettings(URI server, Path caBundle, Duration connectTimeout,
 
 
     public ClientSettings withLocale(Locale l) {
-        return new ClientSettings(server, caBundle, connectTimeout, readTimeout, appName, support, l, qrVisibleFor);
+        return new ClientSettings(server, caBundle, connectTimeout, readTimeout, appName, support, l, qrVisibleFor,
+                otherServers);
     }
 }

@@ -48,22 +48,20 @@ public final class EnrollmentClient implements AutoCloseable {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final int MAX_BODY = 1 << 20;
 
-    private final HttpUrl base;
+    /** The service's nodes, in the order to try them; {@link #current} is the one that answered last. */
+    private final List<HttpUrl> bases;
+    private volatile int current;
     private final OkHttpClient http;
     private final ObjectMapper json = ApiJson.newMapper();
     private volatile String sessionToken;
 
     public EnrollmentClient(ClientOptions options) throws ApiException {
-        HttpUrl url = HttpUrl.parse(options.server() == null ? "" : options.server().toString());
-        if (url == null) {
-            throw ApiException.of(Kind.INSECURE_URL, "The server address is not a valid http(s) URL.",
-                    String.valueOf(options.server()), null);
+        List<HttpUrl> nodes = new java.util.ArrayList<>();
+        nodes.add(apiBase(options.server()));
+        for (java.net.URI other : options.otherServers()) {
+            nodes.add(apiBase(other));
         }
-        if (!url.isHttps() && !LoopbackHosts.isLoopback(url.host())) {
-            throw ApiException.of(Kind.INSECURE_URL, "The server address must start with https:// (plain http is "
-                    + "only allowed to this computer).", url.toString(), null);
-        }
-        this.base = url.newBuilder().encodedPath("/api/v1/").build();
+        this.bases = List.copyOf(nodes);
         OkHttpClient.Builder b = new OkHttpClient.Builder()
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
@@ -82,6 +80,19 @@ public final class EnrollmentClient implements AutoCloseable {
                     e.getClass().getSimpleName(), null);
         }
         this.http = b.build();
+    }
+
+    private static HttpUrl apiBase(java.net.URI server) throws ApiException {
+        HttpUrl url = HttpUrl.parse(server == null ? "" : server.toString());
+        if (url == null) {
+            throw ApiException.of(Kind.INSECURE_URL, "The server address is not a valid http(s) URL.",
+                    String.valueOf(server), null);
+        }
+        if (!url.isHttps() && !LoopbackHosts.isLoopback(url.host())) {
+            throw ApiException.of(Kind.INSECURE_URL, "The server address must start with https:// (plain http is "
+                    + "only allowed to this computer).", url.toString(), null);
+        }
+        return url.newBuilder().encodedPath("/api/v1/").build();
     }
 
     public HumanChallenge humanCheck() throws ApiException {
@@ -198,7 +209,7 @@ public final class EnrollmentClient implements AutoCloseable {
     private <T> T call(String method, String path, BodyWriter body, Class<T> type, String serviceKey)
             throws ApiException {
         byte[] bytes = body == null ? null : write(body);
-        Request.Builder rb = new Request.Builder().url(base.resolve(path))
+        Request.Builder rb = new Request.Builder()
                 .header("Accept", "application/json, application/problem+json")
                 .method(method, bytes == null ? null : RequestBody.create(bytes, JSON));
         String token = sessionToken;
@@ -209,8 +220,8 @@ public final class EnrollmentClient implements AutoCloseable {
             rb.header("X-Service-Key", serviceKey);
         }
         String what = method + " /api/v1/" + path.replaceAll("/[^/]{16,}", "/…");
-        try (Response response = http.newCall(rb.build()).execute()) {
-            return read(response, type, what);
+        try {
+            return failingOver(method, path, rb, type, what);
         } catch (InterruptedIOException e) {
             throw ApiException.of(Kind.TIMEOUT, "The server did not answer in time.", what, e);
         } catch (SSLException e) {
@@ -225,6 +236,31 @@ public final class EnrollmentClient implements AutoCloseable {
         } finally {
             if (bytes != null) {
                 Arrays.fill(bytes, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * Sends the request to the node that answered last, and to the next ones in turn while a node cannot be
+     * reached. A request that may change something (not a GET) goes to the next node only when the connection was
+     * refused or the name or route not found, so it was never sent: one whose answer was lost is not sent again,
+     * since it may have sent an SMS or spent a code.
+     */
+    private <T> T failingOver(String method, String path, Request.Builder request, Class<T> type, String what)
+            throws IOException, ApiException {
+        int first = current;
+        for (int i = 0; ; i++) {
+            int node = (first + i) % bases.size();
+            try (Response response = http.newCall(request.url(bases.get(node).resolve(path)).build()).execute()) {
+                T value = read(response, type, what);
+                current = node;
+                return value;
+            } catch (IOException e) {
+                boolean neverSent = e instanceof ConnectException || e instanceof UnknownHostException
+                        || e instanceof NoRouteToHostException;
+                if (i + 1 >= bases.size() || !(neverSent || "GET".equals(method))) {
+                    throw e;
+                }
             }
         }
     }
@@ -361,6 +397,6 @@ public final class EnrollmentClient implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EnrollmentClient[" + base + ", session=" + (sessionToken != null) + "]";
+        return "EnrollmentClient[" + bases + ", session=" + (sessionToken != null) + "]";
     }
 }
