@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -86,11 +87,15 @@ public final class Postgres implements AutoCloseable {
         return DriverManager.getConnection(url(database), "postgres", SUPERUSER_PASSWORD);
     }
 
-    /** Runs one of PostgreSQL's programs (such as {@code pg_amcheck}) against a database; its output. */
+    /**
+     * Runs one of PostgreSQL's client programs (such as {@code pg_amcheck}) as the superuser against this server,
+     * never prompting for a password; its output.
+     */
     public String program(String name, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(bin.resolve(name).toString()));
+        List<String> command = new ArrayList<>(List.of(bin.resolve(name).toString(), "-h", "127.0.0.1", "-p",
+                Integer.toString(port), "-U", "postgres", "--no-password"));
         command.addAll(List.of(args));
-        return runAsOwner(command.toArray(String[]::new));
+        return run(command, Map.of("PGPASSWORD", SUPERUSER_PASSWORD));
     }
 
     private String runAsOwner(String... command) throws Exception {
@@ -103,7 +108,13 @@ public final class Postgres implements AutoCloseable {
     }
 
     private static String run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return run(command, Map.of());
+    }
+
+    private static String run(List<String> command, Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
