@@ -79,23 +79,19 @@ public final class HumanCheck {
     /** Records the proof as spent; false if it was spent before, here or on another node. */
     private boolean firstUse(String signature) {
         long now = clock.millis();
-        try {
-            return db.inTransaction(c -> {
-                try (PreparedStatement p = c.prepareStatement("DELETE FROM spent_proofs WHERE expires < ?")) {
-                    p.setLong(1, now);
-                    p.executeUpdate();
-                }
-                try (PreparedStatement p = c.prepareStatement("INSERT INTO spent_proofs (signature, expires) "
-                        + "VALUES (?, ?) ON CONFLICT (signature) DO NOTHING")) {
-                    p.setString(1, signature);
-                    // kept past the challenge's own expiry, after which the proof is refused anyway
-                    p.setLong(2, now + VALID_FOR.plusMinutes(1).toMillis());
-                    return p.executeUpdate() == 1;
-                }
-            });
-        } catch (java.sql.SQLException e) {
-            throw new StoreUnavailable(e);
-        }
+        return StoreUnavailable.write(db, c -> {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM spent_proofs WHERE expires < ?")) {
+                p.setLong(1, now);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO spent_proofs (signature, expires) "
+                    + "VALUES (?, ?) ON CONFLICT (signature) DO NOTHING")) {
+                p.setString(1, signature);
+                // kept past the challenge's own expiry, after which the proof is refused anyway
+                p.setLong(2, now + VALID_FOR.plusMinutes(1).toMillis());
+                return p.executeUpdate() == 1;
+            }
+        });
     }
 
     private static ProblemException failed() {

@@ -255,11 +255,7 @@ public final class LoginService {
     }
 
     private PendingLogin find(String idHash) {
-        try {
-            return db.read(c -> find(c, idHash));
-        } catch (SQLException e) {
-            throw new StoreUnavailable(e);
-        }
+        return StoreUnavailable.read(db, c -> find(c, idHash));
     }
 
     private PendingLogin find(Connection c, String idHash) throws SQLException {
@@ -284,11 +280,7 @@ public final class LoginService {
     }
 
     private <T> T store(Database.Work<T> work) {
-        try {
-            return db.inTransaction(work);
-        } catch (SQLException e) {
-            throw new StoreUnavailable(e);
-        }
+        return StoreUnavailable.write(db, work);
     }
 
     /** Sends a new code to {@code mobile}; its hash. */

@@ -178,18 +178,10 @@ public final class SessionStore {
     }
 
     private <T> T write(Database.Work<T> work) {
-        try {
-            return db.inTransaction(work);
-        } catch (SQLException e) {
-            throw new StoreUnavailable(e);
-        }
+        return StoreUnavailable.write(db, work);
     }
 
     private <T> T read(Database.Work<T> work) {
-        try {
-            return db.read(work);
-        } catch (SQLException e) {
-            throw new StoreUnavailable(e);
-        }
+        return StoreUnavailable.read(db, work);
     }
 }

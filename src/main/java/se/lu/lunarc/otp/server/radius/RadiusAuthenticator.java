@@ -228,27 +228,23 @@ final class RadiusAuthenticator {
                                 String notice, String detail) {
         byte[] state = Secrets.bytes(16);
         long now = clock.millis();
-        try {
-            db.inTransaction(c -> {
-                try (PreparedStatement p = c.prepareStatement("DELETE FROM radius_states WHERE expires <= ?")) {
-                    p.setLong(1, now);
-                    p.executeUpdate();
-                }
-                try (PreparedStatement p = c.prepareStatement("INSERT INTO radius_states (state_hash, username, nas, "
-                        + "expect, notice, expires) VALUES (?, ?, ?, ?, ?, ?)")) {
-                    p.setString(1, stateHash(state));
-                    p.setString(2, r.username());
-                    p.setString(3, client.name());
-                    p.setString(4, expect.name());
-                    p.setString(5, notice);
-                    p.setLong(6, now + STATE_VALID.toMillis());
-                    p.executeUpdate();
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new se.lu.lunarc.otp.server.StoreUnavailable(e);
-        }
+        se.lu.lunarc.otp.server.StoreUnavailable.write(db, c -> {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM radius_states WHERE expires <= ?")) {
+                p.setLong(1, now);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO radius_states (state_hash, username, nas, "
+                    + "expect, notice, expires) VALUES (?, ?, ?, ?, ?, ?)")) {
+                p.setString(1, stateHash(state));
+                p.setString(2, r.username());
+                p.setString(3, client.name());
+                p.setString(4, expect.name());
+                p.setString(5, notice);
+                p.setLong(6, now + STATE_VALID.toMillis());
+                p.executeUpdate();
+            }
+            return null;
+        });
         audit.recordRadius("radius_challenge", r.username(), r.address(), r.nas(), detail);
         return new Challenge(state, message, echo);
     }

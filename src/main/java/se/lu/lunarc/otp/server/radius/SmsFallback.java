@@ -161,10 +161,6 @@ final class SmsFallback {
     }
 
     private <T> T store(Database.Work<T> work) {
-        try {
-            return db.inTransaction(work);
-        } catch (SQLException e) {
-            throw new StoreUnavailable(e);
-        }
+        return StoreUnavailable.write(db, work);
     }
 }

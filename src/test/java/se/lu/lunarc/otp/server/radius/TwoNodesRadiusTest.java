@@ -9,10 +9,9 @@ import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.testing.Postgres;
 import se.lu.lunarc.otp.testing.TestRadius;
 import se.lu.lunarc.otp.testing.TestServer;
+import se.lu.lunarc.otp.testing.TwoNodes;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static se.lu.lunarc.otp.server.ServerConfig.RadiusClient.CHALLENGE;
@@ -43,20 +42,11 @@ class TwoNodesRadiusTest {
 
     @Test
     void aStateMadeOnOneNodeIsAnsweredOnTheOtherAndACodeCountsOnce() throws Exception {
-        String url = postgres.newDatabase();
-        Path password = dir.resolve("store-password");
-        Files.writeString(password, Postgres.PASSWORD + "\n");
-        Path a = dir.resolve("a");
-        Path b = dir.resolve("b");
-        java.util.function.UnaryOperator<ServerConfig> onStore = c -> c.withStore(
-                new ServerConfig.Store("postgresql", url, Postgres.USER, password, 4));
-        try (TestServer nodeA = TestServer.start(a, onStore)) {
+        try (TwoNodes nodes = TwoNodes.start(postgres, dir)) {
+            TestServer nodeA = nodes.a;
+            TestServer nodeB = nodes.b;
             CreatedToken token = nodeA.enrolled("alice", "Phone");
-            Files.createDirectories(b);
-            Files.copy(a.resolve("secret.key"), b.resolve("secret.key"));
-            Files.setPosixFilePermissions(b.resolve("secret.key"), PosixFilePermissions.fromString("rw-------"));
-            try (TestServer nodeB = TestServer.start(b, onStore);
-                 TestRadius radiusA = TestRadius.start(nodeA, CHALLENGE, ServerConfig.Radius.REJECT, false);
+            try (TestRadius radiusA = TestRadius.start(nodeA, CHALLENGE, ServerConfig.Radius.REJECT, false);
                  TestRadius radiusB = TestRadius.start(nodeB, CHALLENGE, ServerConfig.Radius.REJECT, false)) {
                 nodeB.clock.advance(java.time.Duration.ofSeconds(30)); // node A's time after the enrollment
                 RadClient passwordOnA = RadClient.send(radiusA.port, radiusA.secret, "User-Name = alice",
