@@ -278,8 +278,9 @@ public final class Database implements AutoCloseable {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            // Hikari's message names the URL, never the password
-            throw new SQLException("cannot reach the PostgreSQL store at " + url + ": " + rootMessage(e), e);
+            // the URL without its parameters, which may hold a password
+            throw new SQLException("cannot reach the PostgreSQL store at " + url.replaceFirst("\\?.*", "") + ": "
+                    + rootMessage(e), e);
         }
         Database db = new Database(Dialect.POSTGRESQL, pool, null);
         db.readers = pool;

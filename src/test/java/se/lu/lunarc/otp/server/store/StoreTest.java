@@ -178,6 +178,20 @@ class StoreTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aStoreThatCannotBeReachedStopsTheStartWithAMessageThatKeepsTheUrlsPasswordOut() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + closed + "/lunarc_otp?password=in-the-url-secret";
+        assertThatThrownBy(() -> Database.openPostgresql(url, Postgres.USER, "pool-password-secret", 2).close())
+                .hasMessageContaining("cannot reach the PostgreSQL store at jdbc:postgresql://127.0.0.1:" + closed
+                        + "/lunarc_otp")
+                .hasMessageNotContaining("in-the-url-secret")
+                .hasMessageNotContaining("pool-password-secret");
+    }
+
     private static void runAtOnce(List<Callable<Void>> work) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(work.size());
         try {
