@@ -30,13 +30,11 @@ public final class RateLimits implements AutoCloseable {
         Bucket get(String key, Supplier<BucketConfiguration> configuration);
     }
 
-    private final Clock clock;
     private final TimeMeter time;
     private final ProxyManager<String> shared;
     private final ScheduledExecutorService cleaner;
 
     private RateLimits(Clock clock, ProxyManager<String> shared) {
-        this.clock = clock;
         this.time = timeOf(clock);
         this.shared = shared;
         if (shared instanceof PostgreSQLSelectForUpdateBasedProxyManager<String> expiring) {
@@ -47,9 +45,10 @@ public final class RateLimits implements AutoCloseable {
             });
             cleaner.scheduleWithFixedDelay(() -> {
                 try {
-                    while (expiring.removeExpired(1000) == 1000) {
-                        Thread.onSpinWait();
-                    }
+                    int removed;
+                    do {
+                        removed = expiring.removeExpired(1000);
+                    } while (removed == 1000);
                 } catch (RuntimeException e) {
                     // the next round tries again; a failed clean-up changes no limit
                 }
@@ -64,7 +63,7 @@ public final class RateLimits implements AutoCloseable {
         return new RateLimits(clock, null);
     }
 
-    /** Buckets in the shared PostgreSQL store (table {@code rate_buckets}), on the store's clock-free terms. */
+    /** Buckets in the shared PostgreSQL store (table {@code rate_buckets}), timed by the server's clock. */
     public static RateLimits shared(DataSource store, Clock clock) {
         ProxyManager<String> manager = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(store)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
@@ -92,12 +91,13 @@ public final class RateLimits implements AutoCloseable {
         Cache<String, Bucket> local = Caffeine.newBuilder().maximumSize(1_000_000)
                 .expireAfterAccess(window.plusSeconds(1))
                 .build();
-        return (key, configuration) -> local.get(key, k -> Bucket.builder()
-                .addLimit(configuration.get().getBandwidths()[0]).withCustomTimePrecision(time).build());
-    }
-
-    Clock clock() {
-        return clock;
+        return (key, configuration) -> local.get(key, k -> {
+            var bucket = Bucket.builder().withCustomTimePrecision(time);
+            for (var limit : configuration.get().getBandwidths()) {
+                bucket.addLimit(limit);
+            }
+            return bucket.build();
+        });
     }
 
     private static TimeMeter timeOf(Clock clock) {

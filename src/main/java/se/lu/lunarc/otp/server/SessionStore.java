@@ -39,8 +39,9 @@ public final class SessionStore {
     }
 
     /** What is kept of a session. */
-    private record Session(String tokenHash, String id, String username, long created, long lastUsed,
-                           String address) {}
+    private record Session(String id, String username, long created, long lastUsed, String address) {}
+
+    private static final String SESSION_COLUMNS = "SELECT id, username, created, last_used, address FROM sessions ";
 
     public String open(String username, String address) {
         String token = Secrets.randomId(256);
@@ -81,8 +82,7 @@ public final class SessionStore {
         long now = clock.millis();
         Session s = write(c -> {
             Session found = null;
-            try (PreparedStatement p = c.prepareStatement("SELECT token_hash, id, username, created, last_used, "
-                    + "address FROM sessions WHERE token_hash = ?")) {
+            try (PreparedStatement p = c.prepareStatement(SESSION_COLUMNS + "WHERE token_hash = ?")) {
                 p.setString(1, hash);
                 try (ResultSet r = p.executeQuery()) {
                     if (r.next()) {
@@ -120,8 +120,7 @@ public final class SessionStore {
         long now = clock.millis();
         List<Session> all = read(c -> {
             List<Session> out = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT token_hash, id, username, created, last_used, "
-                    + "address FROM sessions WHERE username = ? ORDER BY created, id")) {
+            try (PreparedStatement p = c.prepareStatement(SESSION_COLUMNS + "WHERE username = ? ORDER BY created, id")) {
                 p.setString(1, mine.username());
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
@@ -131,9 +130,9 @@ public final class SessionStore {
             }
             return out;
         });
-        return all.stream().filter(s -> live(s, now) || s.id().equals(mine.id()))
-                .map(s -> new SessionInfo(s.id(), Instant.ofEpochMilli(s.created()),
-                        Instant.ofEpochMilli(s.id().equals(mine.id()) ? now : s.lastUsed()),
+        // read after session() committed this one's use: it is live, and its last use is now
+        return all.stream().filter(s -> live(s, now))
+                .map(s -> new SessionInfo(s.id(), Instant.ofEpochMilli(s.created()), Instant.ofEpochMilli(s.lastUsed()),
                         Instant.ofEpochMilli(s.created()).plus(lifetime), s.address(), s.id().equals(mine.id())))
                 .toList();
     }
@@ -168,8 +167,7 @@ public final class SessionStore {
     }
 
     private static Session read(ResultSet r) throws SQLException {
-        return new Session(r.getString(1), r.getString(2), r.getString(3), r.getLong(4), r.getLong(5),
-                r.getString(6));
+        return new Session(r.getString(1), r.getString(2), r.getLong(3), r.getLong(4), r.getString(5));
     }
 
     private static ProblemException expired() {
