@@ -105,9 +105,10 @@ public final class ValidateService {
         long nowSecond = now.getEpochSecond();
         String user = username == null ? "" : username;
         // 1. read, beside other checks (WAL): the tokens to check against, and this source's state
-        Snapshot seen = db.read(c -> new Snapshot(
-                store.activeFor(c, user).stream().filter(t -> isUsable(t, now)).toList(),
-                store.sourceState(c, user, source)));
+        Snapshot seen = db.read(c -> {
+            TokenStore.CheckView view = store.checkView(c, user, source);
+            return new Snapshot(view.active().stream().filter(t -> isUsable(t, now)).toList(), view.state());
+        });
         if (seen.usable().isEmpty()) {
             // nothing to guess: no failure row for a user without a token (or for a made-up name)
             return CodeCheck.NO_ACTIVE_TOKEN;

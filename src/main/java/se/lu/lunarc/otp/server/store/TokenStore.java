@@ -34,6 +34,37 @@ public final class TokenStore {
         return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? AND status = 'active'", username);
     }
 
+    /** What a code check reads first: the user's active tokens, and the state of the source the code comes from. */
+    public record CheckView(List<TokenRecord> active, SourceState state) {}
+
+    private static final String CHECK_VIEW = "SELECT t." + COLUMNS.replace(", ", ", t.")
+            + ", f.failures, f.next_try, f.last_success FROM tokens t LEFT JOIN code_failures f"
+            + " ON f.username = t.username AND f.source = ? WHERE t.username = ? AND t.status = 'active'";
+
+    /**
+     * {@link #activeFor} and {@link #sourceState} in one statement, so one read transaction: the login path's
+     * hottest query. Without an active token the state is {@link SourceState#NONE}, as nothing is then checked.
+     */
+    public CheckView checkView(Connection c, String username, String source) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(CHECK_VIEW)) {
+            p.setString(1, source);
+            p.setString(2, username);
+            List<TokenRecord> active = new ArrayList<>();
+            SourceState state = SourceState.NONE;
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    active.add(record(r));
+                    long failures = r.getLong(15);
+                    if (active.size() == 1 && !r.wasNull()) {
+                        long success = r.getLong(17);
+                        state = new SourceState(failures, r.getLong(16), r.wasNull() ? null : success);
+                    }
+                }
+            }
+            return new CheckView(active, state);
+        }
+    }
+
     public Optional<TokenRecord> find(Connection c, String username, String id) throws SQLException {
         return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? AND id = ?", username, id)
                 .stream().findFirst();
@@ -183,14 +214,18 @@ public final class TokenStore {
             List<TokenRecord> out = new ArrayList<>();
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    out.add(new TokenRecord(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                            r.getBytes(5), Instant.ofEpochSecond(r.getLong(6)), instant(r, 7), instant(r, 8),
-                            instant(r, 9), instant(r, 10), r.getLong(11), r.getLong(12), r.getInt(13),
-                            instant(r, 14)));
+                    out.add(record(r));
                 }
             }
             return out;
         }
+    }
+
+    /** The row's first columns, in the order of {@link #COLUMNS}. */
+    private static TokenRecord record(ResultSet r) throws SQLException {
+        return new TokenRecord(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getBytes(5),
+                Instant.ofEpochSecond(r.getLong(6)), instant(r, 7), instant(r, 8), instant(r, 9), instant(r, 10),
+                r.getLong(11), r.getLong(12), r.getInt(13), instant(r, 14));
     }
 
     private static Instant instant(ResultSet r, int index) throws SQLException {

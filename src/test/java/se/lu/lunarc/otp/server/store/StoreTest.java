@@ -76,6 +76,22 @@ class StoreTest {
             assertThat(listed.get(0).sealedSecret()).containsExactly(1, 2, 3);
             List<TokenRecord> active = db.read(c -> store.activeFor(c, "alice"));
             assertThat(active).extracting(TokenRecord::id).containsExactly("id-c");
+            // what a code check reads: the active tokens, with the state of the source asking and no other's
+            db.inTransaction(c -> {
+                store.insert(c, token("id-e", "alice", "Key fob", TokenRecord.ACTIVE));
+                store.saveSourceState(c, "alice", "10.0.0.1", new TokenStore.SourceState(3, 1_800_000_060L, 1_700_000_000L));
+                store.saveSourceState(c, "alice", "10.0.0.2", new TokenStore.SourceState(7, 0, null));
+                return null;
+            });
+            TokenStore.CheckView fromFirst = db.read(c -> store.checkView(c, "alice", "10.0.0.1"));
+            TokenStore.CheckView fromNew = db.read(c -> store.checkView(c, "alice", "10.0.0.9"));
+            TokenStore.CheckView bobs = db.read(c -> store.checkView(c, "bob", "10.0.0.1"));
+            assertThat(fromFirst.active()).extracting(TokenRecord::id).containsExactlyInAnyOrder("id-c", "id-e");
+            assertThat(fromFirst.active().get(0).sealedSecret()).containsExactly(1, 2, 3);
+            assertThat(fromFirst.state()).isEqualTo(new TokenStore.SourceState(3, 1_800_000_060L, 1_700_000_000L));
+            assertThat(fromNew.state()).isEqualTo(TokenStore.SourceState.NONE);
+            assertThat(bobs.active()).extracting(TokenRecord::id).containsExactly("id-z");
+            assertThat(bobs.state()).as("alice's sources are hers").isEqualTo(TokenStore.SourceState.NONE);
             boolean phoneTaken = db.read(c -> store.nameTaken(c, "alice", "PHONE", null));
             boolean oldTaken = db.read(c -> store.nameTaken(c, "alice", "old", null));
             assertThat(phoneTaken).isTrue();
@@ -85,7 +101,7 @@ class StoreTest {
                 return null;
             })).isInstanceOf(java.sql.SQLException.class);
             int notRevoked = db.read(c -> store.countNotRevoked(c, "alice"));
-            assertThat(notRevoked).isEqualTo(2);
+            assertThat(notRevoked).as("Phone, Tablet and Key fob").isEqualTo(3);
         }
     }
 
