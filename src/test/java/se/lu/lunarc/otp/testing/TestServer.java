@@ -67,12 +67,23 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dir, ServerConfig.Limits limits, int extraUsers) throws Exception {
+        return start(dir, limits, usual(extraUsers));
+    }
+
+    /** alice and {@code extraUsers} more, on a configuration {@code adjust} changes. */
+    public static TestServer start(Path dir, int extraUsers, java.util.function.UnaryOperator<ServerConfig> adjust)
+            throws Exception {
+        return start(dir, null, usual(extraUsers), adjust);
+    }
+
+    /** alice, then user00, user01 …, each with a mobile number of their own. */
+    private static List<User> usual(int extraUsers) {
         List<User> users = new ArrayList<>();
         users.add(user("alice", "+46701740601"));
         for (int i = 0; i < extraUsers; i++) {
             users.add(user(String.format("user%02d", i), String.format("+467017406%02d", 10 + i)));
         }
-        return start(dir, limits, users);
+        return users;
     }
 
     /** A server that makes its data folder {@code dir} itself (which must not exist yet), as at a first start. */
@@ -91,9 +102,7 @@ public final class TestServer implements AutoCloseable {
 
     /** The usual users (alice), on a configuration {@code adjust} changes. */
     public static TestServer start(Path dir, java.util.function.UnaryOperator<ServerConfig> adjust) throws Exception {
-        List<User> users = new ArrayList<>();
-        users.add(user("alice", "+46701740601"));
-        return start(dir, null, users, adjust);
+        return start(dir, 0, adjust);
     }
 
     private static TestServer start(Path dir, ServerConfig.Limits limits, List<User> users) throws Exception {
