@@ -76,6 +76,12 @@ public final class TestServer implements AutoCloseable {
         return start(dir, null, usual(extraUsers), adjust);
     }
 
+    /** The same, with these limits. */
+    public static TestServer start(Path dir, ServerConfig.Limits limits, int extraUsers,
+                                   java.util.function.UnaryOperator<ServerConfig> adjust) throws Exception {
+        return start(dir, limits, usual(extraUsers), adjust);
+    }
+
     /** alice, then user00, user01 …, each with a mobile number of their own. */
     private static List<User> usual(int extraUsers) {
         List<User> users = new ArrayList<>();

@@ -27,16 +27,22 @@ public final class TwoNodes implements AutoCloseable {
     }
 
     public static TwoNodes start(Postgres postgres, Path dir) throws Exception {
+        return start(postgres, dir, null, 0);
+    }
+
+    /** Two nodes whose users are alice and {@code extraUsers} more, with these limits (null: the defaults). */
+    public static TwoNodes start(Postgres postgres, Path dir, ServerConfig.Limits limits, int extraUsers)
+            throws Exception {
         String url = postgres.newDatabase();
         Path password = dir.resolve("store-password");
         Files.writeString(password, Postgres.PASSWORD + "\n");
-        TestServer a = TestServer.start(dir.resolve("a"), onStore(url, password));
+        TestServer a = TestServer.start(dir.resolve("a"), limits, extraUsers, onStore(url, password));
         try {
             Path b = dir.resolve("b");
             Files.createDirectories(b);
             Files.copy(dir.resolve("a").resolve("secret.key"), b.resolve("secret.key"));
             Files.setPosixFilePermissions(b.resolve("secret.key"), PosixFilePermissions.fromString("rw-------"));
-            return new TwoNodes(a, TestServer.start(b, onStore(url, password)), url, password);
+            return new TwoNodes(a, TestServer.start(b, limits, extraUsers, onStore(url, password)), url, password);
         } catch (Exception | AssertionError e) {
             a.close();
             throw e;
