@@ -45,6 +45,16 @@ final class ApiRoutes {
 
     List<ApiRoute> all() {
         return List.of(
+                // for a load balancer or keepalived: 200 only when a request could be served and recorded here
+                new ApiRoute(GET, BASE + "/health", ctx -> {
+                    StoreUnavailable.read(b.db, c -> {
+                        try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet r = s.executeQuery("SELECT 1")) {
+                            return r.next();
+                        }
+                    });
+                    b.audit.requireWritable();
+                    ctx.json(se.lu.lunarc.otp.api.Health.OK);
+                }),
                 new ApiRoute(GET, BASE + "/human-check", ctx -> {
                     b.humanChecksPerAddress.take(address(ctx), "human checks");
                     ctx.header("Cache-Control", "no-store").json(b.humanCheck.newChallenge());

@@ -96,6 +96,11 @@ class OpenApiContractTest {
             assertThat(catchThrowable(second::me)).as("the session ended from the other one")
                     .isInstanceOf(se.lu.lunarc.otp.client.ApiException.class);
             c.logout();
+            // what a load balancer asks; no client of ours does
+            var health = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    proxy.uri().resolve("/api/v1/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
 
             JsonNode spec = spec();
             Set<String> reached = proxy.answers().stream().map(a -> Contract.operationOf(a, spec))
@@ -129,7 +134,7 @@ class OpenApiContractTest {
     @Test
     void sharedTypesHaveExactlyTheSchemasProperties() throws Exception {
         Map<String, Class<?>> types = Map.ofEntries(
-                Map.entry("HumanChallenge", HumanChallenge.class), Map.entry("HumanProof", HumanProof.class),
+                Map.entry("Health", se.lu.lunarc.otp.api.Health.class), Map.entry("HumanChallenge", HumanChallenge.class), Map.entry("HumanProof", HumanProof.class),
                 Map.entry("SmsInfo", SmsInfo.class), Map.entry("LoginStarted", LoginStarted.class),
                 Map.entry("SessionStarted", SessionStarted.class), Map.entry("Me", Me.class),
                 Map.entry("Token", Token.class), Map.entry("TokenList", TokenList.class),

@@ -59,6 +59,14 @@ class AuditFindingsTest {
             assertThat(RawHttp.send(port, RawHttp.chunkedLogin(4 * 1024 * 1024)).status()).isEqualTo(413);
         }
         assertThat(server.signedIn("alice").me().username()).isEqualTo("alice");
+        assertThat(health()).isEqualTo(200);
+    }
+
+    /** The status of {@code GET /api/v1/health}, as a load balancer's check sees it. */
+    private int health() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        server.server().baseUri().resolve("/api/v1/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test
@@ -316,6 +324,7 @@ class AuditFindingsTest {
                 se.lu.lunarc.otp.client.HumanCheckSolver.solve(c.humanCheck())));
         assertThat(refused.code()).isEqualTo("service_unavailable");
         assertThat(refused.retryAfterSeconds()).isEqualTo(60L);
+        assertThat(health()).as("a load balancer takes this node out").isEqualTo(503);
         assertThat(java.nio.file.Files.exists(server.config.sms().file())
                 ? java.nio.file.Files.readString(server.config.sms().file()) : "").isEmpty();
         java.nio.file.Files.delete(log.file());
