@@ -179,6 +179,55 @@ class SshLoginTest {
         assertThat(Files.exists(outbox()) ? Files.readString(outbox()) : "").doesNotContain("+46701740651");
     }
 
+    /**
+     * Two nodes on one PostgreSQL, both in pam_radius_auth's conf file (as the README's operations section sets
+     * them up); the first one dies. The login goes on against the second, and a code counts once across both.
+     */
+    @Test
+    void theLoginGoesOnWhenTheFirstNodeDies() throws Exception {
+        localUsers.add(ENROLLED, null);
+        try (se.lu.lunarc.otp.testing.Postgres postgres = se.lu.lunarc.otp.testing.Postgres.start();
+             se.lu.lunarc.otp.testing.TwoNodes nodes = se.lu.lunarc.otp.testing.TwoNodes.startWithUsers(postgres,
+                     dir.resolve("nodes"), ENROLLED)) {
+            CreatedToken token = nodes.a.enrolled(ENROLLED, "Phone");
+            nodes.b.clock.advance(Duration.ofSeconds(30)); // node A's time after the enrollment
+            TestRadius radiusA = TestRadius.start(nodes.a, ServerConfig.RadiusClient.CHALLENGE,
+                    ServerConfig.Radius.REJECT, false);
+            TestRadius radiusB = TestRadius.start(nodes.b, ServerConfig.RadiusClient.CHALLENGE,
+                    ServerConfig.Radius.REJECT, false);
+            running.add(radiusA);
+            running.add(radiusB);
+            Path conf = dir.resolve("pam_radius_auth-two-nodes.conf");
+            Sshd.writePrivate(conf, "127.0.0.1:" + radiusA.port + " " + radiusA.secret + " 1\n"
+                    + "127.0.0.1:" + radiusB.port + " " + radiusB.secret + " 1\n");
+            Sshd sshd = Sshd.start(dir, List.of("auth required pam_radius_auth.so conf=" + conf + " prompt_attribute"),
+                    List.of(ENROLLED));
+            running.add(0, sshd);
+            String password = ENROLLED + TestServer.PASSWORD_SUFFIX;
+
+            SshClient.Session bothUp = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                    type(PASSWORD_PROMPT, password), type(CODE_PROMPT, nodes.a.codeNow(token)));
+            assertThat(bothUp.loggedIn(ENROLLED)).as(bothUp.transcript() + sshd.log()).isTrue();
+            assertThat(Files.readString(nodes.a.backend().audit().file())).contains("\"event\":\"radius_accept\"");
+
+            radiusA.close(); // node A dies: nothing answers on its port any more
+            nodes.a.server().close();
+            nodes.advance(Duration.ofSeconds(30));
+            String code = nodes.b.codeNow(token);
+            long started = System.nanoTime();
+            SshClient.Session oneDown = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                    type(PASSWORD_PROMPT, password), type(CODE_PROMPT, code));
+            System.out.printf("login with the first node dead: %.1f s (pam_radius_auth timeout 1 s per round)%n",
+                    (System.nanoTime() - started) / 1e9);
+            assertThat(oneDown.loggedIn(ENROLLED)).as(oneDown.transcript() + sshd.log()).isTrue();
+            assertThat(Files.readString(nodes.b.backend().audit().file())).contains("\"event\":\"radius_accept\"");
+
+            SshClient.Session replay = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
+                    type(PASSWORD_PROMPT, password), type(CODE_PROMPT, code));
+            assertThat(replay.loggedIn(ENROLLED)).as("the same code again").isFalse();
+        }
+    }
+
     @Test
     void otpOnlyStackPamUnixChecksThePasswordAndRadiusTheCode() throws Exception {
         String unixPassword = "unix-" + java.util.UUID.randomUUID();

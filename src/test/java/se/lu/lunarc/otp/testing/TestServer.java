@@ -99,11 +99,17 @@ public final class TestServer implements AutoCloseable {
 
     /** A server whose directory holds exactly these users (password {@code NAME-pw}, a mobile number each). */
     public static TestServer startWithUsers(Path dir, String... names) throws Exception {
+        return startWithUsers(dir, c -> c, names);
+    }
+
+    /** Exactly these users, on a configuration {@code adjust} changes. */
+    public static TestServer startWithUsers(Path dir, java.util.function.UnaryOperator<ServerConfig> adjust,
+                                            String... names) throws Exception {
         List<User> users = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
             users.add(user(names[i], String.format("+467017406%02d", 50 + i)));
         }
-        return start(dir, null, users);
+        return start(dir, null, users, adjust);
     }
 
     /** The usual users (alice), on a configuration {@code adjust} changes. */

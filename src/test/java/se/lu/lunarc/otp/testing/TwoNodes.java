@@ -33,16 +33,31 @@ public final class TwoNodes implements AutoCloseable {
     /** Two nodes whose users are alice and {@code extraUsers} more, with these limits (null: the defaults). */
     public static TwoNodes start(Postgres postgres, Path dir, ServerConfig.Limits limits, int extraUsers)
             throws Exception {
+        return start(postgres, dir, (node, onStore) -> TestServer.start(node, limits, extraUsers, onStore));
+    }
+
+    /** Two nodes whose users are exactly these. */
+    public static TwoNodes startWithUsers(Postgres postgres, Path dir, String... names) throws Exception {
+        return start(postgres, dir, (node, onStore) -> TestServer.startWithUsers(node, onStore, names));
+    }
+
+    /** How one node is started: its data folder, and the change that puts its configuration on the store. */
+    private interface Node {
+        TestServer start(Path dir, UnaryOperator<ServerConfig> onStore) throws Exception;
+    }
+
+    private static TwoNodes start(Postgres postgres, Path dir, Node node) throws Exception {
         String url = postgres.newDatabase();
+        Files.createDirectories(dir);
         Path password = dir.resolve("store-password");
         Files.writeString(password, Postgres.PASSWORD + "\n");
-        TestServer a = TestServer.start(dir.resolve("a"), limits, extraUsers, onStore(url, password));
+        TestServer a = node.start(dir.resolve("a"), onStore(url, password));
         try {
             Path b = dir.resolve("b");
             Files.createDirectories(b);
             Files.copy(dir.resolve("a").resolve("secret.key"), b.resolve("secret.key"));
             Files.setPosixFilePermissions(b.resolve("secret.key"), PosixFilePermissions.fromString("rw-------"));
-            return new TwoNodes(a, TestServer.start(b, limits, extraUsers, onStore(url, password)), url, password);
+            return new TwoNodes(a, node.start(b, onStore(url, password)), url, password);
         } catch (Exception | AssertionError e) {
             a.close();
             throw e;
