@@ -205,8 +205,10 @@ class SshLoginTest {
             running.add(0, sshd);
             String password = ENROLLED + TestServer.PASSWORD_SUFFIX;
 
+            long first = System.nanoTime();
             SshClient.Session bothUp = SshClient.login(dir, sshd.port, ENROLLED, outbox(),
                     type(PASSWORD_PROMPT, password), type(CODE_PROMPT, nodes.a.codeNow(token)));
+            System.out.printf("login with both nodes up: %.1f s%n", (System.nanoTime() - first) / 1e9);
             assertThat(bothUp.loggedIn(ENROLLED)).as(bothUp.transcript() + sshd.log()).isTrue();
             assertThat(Files.readString(nodes.a.backend().audit().file())).contains("\"event\":\"radius_accept\"");
 
