@@ -14,9 +14,11 @@ import se.lu.lunarc.otp.testing.TwoNodes;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -70,6 +72,36 @@ class TwoNodesTest {
             }
             assertThat(signInCode(nodes.a, "alice" + TestServer.PASSWORD_SUFFIX)).isEqualTo("rate_limited");
             assertThat(signInCode(nodes.b, "alice" + TestServer.PASSWORD_SUFFIX)).isEqualTo("rate_limited");
+        }
+    }
+
+    @Test
+    void wrongSmsCodesOnBothNodesAreCountedTogether() throws Exception {
+        try (TwoNodes nodes = TwoNodes.start(postgres, dir)) {
+            var onA = nodes.a.client();
+            var started = onA.login("alice", ("alice" + TestServer.PASSWORD_SUFFIX).toCharArray(),
+                    HumanCheckSolver.solve(onA.humanCheck()));
+            String right = nodes.a.lastSmsCode("alice");
+            String wrong = right.equals("000000") ? "111111" : "000000";
+            var onB = nodes.b.client();
+            List<String> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                var node = i % 2 == 0 ? onB : onA; // the sign-in started on A; its tries go to both
+                try {
+                    node.submitCode(started.loginId(), wrong);
+                    answers.add("accepted");
+                } catch (ApiException e) {
+                    answers.add(e.code() + (e.attemptsLeft() == null ? "" : " " + e.attemptsLeft()));
+                }
+            }
+            assertThat(answers).containsExactly("code_invalid 4", "code_invalid 3", "code_invalid 2",
+                    "code_invalid 1", "too_many_attempts");
+            for (var node : List.of(onA, onB)) {
+                ApiException spent = catchThrowableOfType(() -> node.submitCode(started.loginId(), right),
+                        ApiException.class);
+                assertThat(spent).as("the right code after the last try, on either node").isNotNull();
+                assertThat(spent.code()).as("the sign-in ended with its last try").isEqualTo("code_expired");
+            }
         }
     }
 
