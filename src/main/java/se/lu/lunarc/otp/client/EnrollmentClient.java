@@ -56,12 +56,18 @@ public final class EnrollmentClient implements AutoCloseable {
     private volatile String sessionToken;
 
     public EnrollmentClient(ClientOptions options) throws ApiException {
+        this(options, okhttp3.Dns.SYSTEM);
+    }
+
+    /** With the name resolver given: the system's, or in tests one that gives a name several addresses. */
+    EnrollmentClient(ClientOptions options, okhttp3.Dns dns) throws ApiException {
         List<HttpUrl> nodes = new java.util.ArrayList<>();
         nodes.add(apiBase(options.server()));
         for (java.net.URI other : options.otherServers()) {
             nodes.add(apiBase(other));
         }
         this.bases = List.copyOf(nodes);
+        RefusingAddressesLast addresses = new RefusingAddressesLast(dns);
         OkHttpClient.Builder b = new OkHttpClient.Builder()
                 .connectTimeout(options.connectTimeout())
                 .readTimeout(options.readTimeout())
@@ -69,6 +75,8 @@ public final class EnrollmentClient implements AutoCloseable {
                 .callTimeout(options.connectTimeout().plus(options.readTimeout()))
                 .proxySelector(new EnvProxySelector(options.environment()))
                 .followRedirects(false)
+                .dns(addresses)
+                .eventListener(addresses)
                 .retryOnConnectionFailure(false); // a retried POST could send a second SMS or spend a code twice
         try {
             X509TrustManager trust = TrustBundle.systemPlus(options.caBundle());
@@ -242,26 +250,46 @@ public final class EnrollmentClient implements AutoCloseable {
 
     /**
      * Sends the request to the node that answered last, and to the next ones in turn while a node cannot be
-     * reached. A request that may change something (not a GET) goes to the next node only when the connection was
+     * reached. A node's name with several addresses (DNS round-robin) is tried at each of them, up to
+     * {@value #ADDRESSES_PER_NODE}, while connections are refused ({@link RefusingAddressesLast}). A request that may change something (not a GET) goes elsewhere only when the connection was
      * refused or the name or route not found, so it was never sent: one whose answer was lost is not sent again,
      * since it may have sent an SMS or spent a code.
      */
     private <T> T failingOver(String method, String path, Request.Builder request, Class<T> type, String what)
             throws IOException, ApiException {
         int first = current;
-        for (int i = 0; ; i++) {
-            int node = (first + i) % bases.size();
-            try (Response response = http.newCall(request.url(bases.get(node).resolve(path)).build()).execute()) {
+        int node = first;
+        int moves = 0;
+        int refusedHere = 0;
+        while (true) {
+            HttpUrl url = bases.get(node).resolve(path);
+            try (Response response = http.newCall(request.url(url).build()).execute()) {
                 T value = read(response, type, what);
                 current = node;
                 return value;
             } catch (IOException e) {
-                boolean neverSent = e instanceof ConnectException || e instanceof UnknownHostException
-                        || e instanceof NoRouteToHostException;
-                if (i + 1 >= bases.size() || !(neverSent || "GET".equals(method))) {
+                boolean refused = e instanceof ConnectException || e instanceof NoRouteToHostException;
+                if (refused && ++refusedHere < addresses(url.host())) {
+                    continue; // the same name, at its next address
+                }
+                boolean neverSent = refused || e instanceof UnknownHostException;
+                if (++moves >= bases.size() || !(neverSent || "GET".equals(method))) {
                     throw e;
                 }
+                node = (first + moves) % bases.size();
+                refusedHere = 0;
             }
+        }
+    }
+
+    private static final int ADDRESSES_PER_NODE = 4;
+
+    /** How many addresses {@code host} has, at most {@link #ADDRESSES_PER_NODE}; 1 when it cannot be told. */
+    private int addresses(String host) {
+        try {
+            return Math.max(1, Math.min(ADDRESSES_PER_NODE, http.dns().lookup(host).size()));
+        } catch (UnknownHostException e) {
+            return 1;
         }
     }
 

@@ -90,4 +90,58 @@ class FailoverTest {
         assertThat(catchThrowableOfType(() -> ClientSettings.resolve(Map.of(), Map.of(), List.of(file)),
                 ClientSettings.Invalid.class)).hasMessageContaining("\"not a url\" is not an address");
     }
+
+    /** "localhost" with two addresses, as DNS round-robin gives a name: first {@code first}, then 127.0.0.1. */
+    private static okhttp3.Dns roundRobin(String first) {
+        return host -> host.equals("localhost")
+                ? List.of(InetAddress.getByName(first), InetAddress.getByName("127.0.0.1"))
+                : okhttp3.Dns.SYSTEM.lookup(host);
+    }
+
+    @Test
+    void aNameWhoseFirstAddressIsDownIsReachedAtItsNext() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            int port = URI.create(server.baseUrl()).getPort(); // nothing listens on 127.0.0.2 at that port
+            URI byName = URI.create("http://localhost:" + port);
+            var human = server.client().humanCheck();
+            // a new client's first request is a sign-in: a POST, tried at the address that refuses, then the next
+            EnrollmentClient client = new EnrollmentClient(ClientOptions.of(byName), roundRobin("127.0.0.2"));
+            var started = client.login("alice", ("alice" + TestServer.PASSWORD_SUFFIX).toCharArray(),
+                    HumanCheckSolver.solve(human));
+            client.submitCode(started.loginId(), server.lastSmsCode("alice"));
+            assertThat(client.me().username()).isEqualTo("alice");
+        }
+    }
+
+    @Test
+    void aChangeWhoseAnswerWasLostIsNotSentAgainToAnyAddressOfTheName() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            int port = URI.create(server.baseUrl()).getPort();
+            try (ServerSocket swallower = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.2"))) {
+                java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+                Thread dropper = new Thread(() -> {
+                    while (!swallower.isClosed()) {
+                        try (Socket s = swallower.accept(); InputStream in = s.getInputStream()) {
+                            taken.incrementAndGet();
+                            in.read(new byte[65536]);
+                        } catch (Exception closed) {
+                            return;
+                        }
+                    }
+                });
+                dropper.setDaemon(true);
+                dropper.start();
+                var human = server.client().humanCheck();
+                EnrollmentClient client = new EnrollmentClient(ClientOptions.of(URI.create("http://localhost:" + port)),
+                        roundRobin("127.0.0.2"));
+                ApiException lost = catchThrowableOfType(() -> client.login("alice",
+                        ("alice" + TestServer.PASSWORD_SUFFIX).toCharArray(), HumanCheckSolver.solve(human)),
+                        ApiException.class);
+                assertThat(lost).as("the sign-in's answer was lost").isNotNull();
+                assertThat(Files.exists(server.config.sms().file()) ? Files.readString(server.config.sms().file())
+                        : "").as("not sent again to the name's other address").isEmpty();
+                assertThat(taken.get()).as("nor again to the same one").isEqualTo(1);
+            }
+        }
+    }
 }
