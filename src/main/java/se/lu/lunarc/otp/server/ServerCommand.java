@@ -20,7 +20,8 @@ import java.util.concurrent.CountDownLatch;
 /** {@code lunarc-otp server}: the enrollment backend, for real ({@code --config}) or as a demo. */
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Run the enrollment backend (API v1).",
-        subcommands = {HashPasswordCommand.class, se.lu.lunarc.otp.server.store.MigrateStoreCommand.class})
+        subcommands = {HashPasswordCommand.class, se.lu.lunarc.otp.server.store.MigrateStoreCommand.class,
+                se.lu.lunarc.otp.server.hardware.TokensCommand.class})
 public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Server configuration (YAML).")
     Path config;

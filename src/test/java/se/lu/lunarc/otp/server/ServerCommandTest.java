@@ -65,7 +65,8 @@ class ServerCommandTest {
     @Test
     void everyCommandHasHelp() {
         for (String[] args : new String[][] {{"--help"}, {"text", "--help"}, {"server", "--help"},
-                {"server", "hash-password", "--help"}, {"server", "migrate-store", "--help"}}) {
+                {"server", "hash-password", "--help"}, {"server", "migrate-store", "--help"},
+                {"server", "tokens", "import", "--help"}}) {
             StringWriter text = new StringWriter();
             CommandLine cli = se.lu.lunarc.otp.Cli.commandLine();
             cli.setOut(new PrintWriter(text));

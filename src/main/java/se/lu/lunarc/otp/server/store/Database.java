@@ -87,6 +87,25 @@ public final class Database implements AutoCloseable {
             );
             """;
 
+    /**
+     * Hardware tokens imported from a vendor's PSKC file, by serial number, until a user registers one: the seed
+     * sealed under the store's key (bound to "hardware:SERIAL"), and for HOTP the next counter expected.
+     */
+    private static final String HARDWARE_TABLE = """
+            CREATE TABLE hardware_tokens (
+              serial TEXT PRIMARY KEY,
+              manufacturer TEXT,
+              kind TEXT NOT NULL CHECK (kind IN ('hotp', 'totp')),
+              digits INTEGER NOT NULL,
+              period INTEGER NOT NULL,
+              counter BIGINT NOT NULL,
+              secret BYTEA NOT NULL,
+              imported BIGINT NOT NULL,
+              assigned_to TEXT,
+              token_id TEXT
+            );
+            """;
+
     static final List<String> MIGRATIONS = List.of(
             """
             CREATE TABLE tokens (
@@ -135,7 +154,8 @@ public final class Database implements AutoCloseable {
             CREATE INDEX tokens_by_user ON tokens (username, created);
             """,
             KEY_CHECK_TABLE.replace("BYTEA", "BLOB"),
-            SIGN_IN_TABLES.replace("BYTEA", "BLOB"));
+            SIGN_IN_TABLES.replace("BYTEA", "BLOB"),
+            HARDWARE_TABLE.replace("BYTEA", "BLOB"));
 
     /**
      * The same schema on PostgreSQL, shared by every node: BIGINT for epoch seconds, BYTEA for sealed secrets,
@@ -182,7 +202,8 @@ public final class Database implements AutoCloseable {
             );
             CREATE INDEX rate_buckets_expiry ON rate_buckets (expires_at);
             """,
-            SIGN_IN_TABLES);
+            SIGN_IN_TABLES,
+            HARDWARE_TABLE);
 
     /** The SQL that differs between the two databases. */
     public enum Dialect {

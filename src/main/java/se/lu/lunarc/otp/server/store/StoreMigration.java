@@ -23,7 +23,7 @@ import java.util.Map;
 public final class StoreMigration {
     /** Every table with rows to keep. store_key is sealed anew by {@link KeyCheck}; rate limits are not in SQLite. */
     static final List<String> TABLES = List.of("tokens", "code_failures", "sessions", "pending_logins",
-            "spent_proofs", "radius_states", "radius_sms_rounds");
+            "spent_proofs", "radius_states", "radius_sms_rounds", "hardware_tokens");
 
     private StoreMigration() {
     }
@@ -59,7 +59,8 @@ public final class StoreMigration {
             }
             return all;
         });
-        int opened = openEverySecret(source.get("tokens"), cipher);
+        int opened = openEverySecret(source.get("tokens"), "id", "", cipher)
+                + openEverySecret(source.get("hardware_tokens"), "serial", HARDWARE_BINDING, cipher);
         Map<String, Integer> present = to.read(StoreMigration::counts);
         if (present.values().stream().anyMatch(n -> n > 0)) {
             throw new Refused("the target store is not empty (" + describe(present) + "); migrate-store fills only a "
@@ -84,7 +85,8 @@ public final class StoreMigration {
                                 + counted.get(table.getKey()) + " in the target");
                     }
                 }
-                compareSecrets(c, source.get("tokens"));
+                compareSecrets(c, "tokens", "id", source.get("tokens"));
+                compareSecrets(c, "hardware_tokens", "serial", source.get("hardware_tokens"));
                 return counted;
             });
         } catch (Mismatch e) {
@@ -122,8 +124,12 @@ public final class StoreMigration {
         }
     }
 
-    private static int openEverySecret(Rows tokens, SecretCipher cipher) throws Refused {
-        int id = tokens.columns().indexOf("id");
+    /** What a hardware token's sealed seed is bound to, before its serial number. */
+    public static final String HARDWARE_BINDING = "hardware:";
+
+    private static int openEverySecret(Rows tokens, String idColumn, String binding, SecretCipher cipher)
+            throws Refused {
+        int id = tokens.columns().indexOf(idColumn);
         int secret = tokens.columns().indexOf("secret");
         int opened = 0;
         List<String> failed = new ArrayList<>();
@@ -132,7 +138,7 @@ public final class StoreMigration {
                 continue; // a revoked token's secret is already gone
             }
             try {
-                Arrays.fill(cipher.decrypt((byte[]) row[secret], (String) row[id]), (byte) 0);
+                Arrays.fill(cipher.decrypt((byte[]) row[secret], binding + row[id]), (byte) 0);
                 opened++;
             } catch (IllegalStateException e) {
                 failed.add((String) row[id]);
@@ -200,18 +206,19 @@ public final class StoreMigration {
         return counts;
     }
 
-    private static void compareSecrets(Connection c, Rows tokens) throws SQLException {
-        int id = tokens.columns().indexOf("id");
+    private static void compareSecrets(Connection c, String table, String idColumn, Rows tokens) throws SQLException {
+        int id = tokens.columns().indexOf(idColumn);
         int secret = tokens.columns().indexOf("secret");
         Map<String, byte[]> target = new HashMap<>();
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id, secret FROM tokens")) {
+        try (Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT " + idColumn + ", secret FROM " + table)) {
             while (r.next()) {
                 target.put(r.getString(1), r.getBytes(2));
             }
         }
         for (Object[] row : tokens.values()) {
             if (!Arrays.equals((byte[]) row[secret], target.get((String) row[id]))) {
-                throw new Mismatch("token " + row[id] + "'s sealed secret differs");
+                throw new Mismatch(table + " " + row[id] + ": the sealed secret differs");
             }
         }
     }

@@ -1,0 +1,145 @@
+package se.lu.lunarc.otp.server.hardware;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import se.lu.lunarc.otp.server.admin.SiteStore;
+import se.lu.lunarc.otp.server.store.StoreMigration;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code lunarc-otp server tokens import FILE.pskc}: the seeds of a vendor's PSKC file into the store, sealed like
+ * app tokens, as hardware tokens no user has yet. A serial number already there is reported and skipped, so the
+ * same file can be imported again; a file with any fault imports nothing.
+ */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = "Import hardware token seeds from a PSKC file (RFC 6030). Serial numbers already imported are "
+                + "skipped; a broken file, or one whose MAC does not match, imports nothing.")
+public final class ImportTokensCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE.pskc", description = "The vendor's PSKC file.")
+    Path file;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The server's configuration.")
+    Path config;
+
+    @ArgGroup(exclusive = true)
+    Unlocking unlocking;
+
+    static final class Unlocking {
+        @Option(names = "--key-file", paramLabel = "FILE",
+                description = "The pre-shared AES key the vendor encrypted the seeds with: hex, or the raw bytes.")
+        Path keyFile;
+
+        @Option(names = "--passphrase-file", paramLabel = "FILE",
+                description = "The passphrase the seeds' key is derived from (PBKDF2), on the first line.")
+        Path passphraseFile;
+    }
+
+    @Option(names = "--json", description = "Print the outcome as JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Pskc.Unlock unlock;
+        try {
+            unlock = unlock();
+        } catch (IOException e) {
+            err.println("Nothing imported: the key or passphrase file cannot be read (" + e.getClass().getSimpleName()
+                    + ")");
+            return 2;
+        }
+        List<Pskc.Seed> seeds;
+        try (InputStream in = Files.newInputStream(file)) {
+            seeds = Pskc.read(in, unlock);
+        } catch (Pskc.Refused e) {
+            err.println("Nothing imported from " + file + ": " + e.getMessage());
+            return 1;
+        } finally {
+            wipe(unlock);
+        }
+        List<String> imported = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        Clock clock = Clock.systemUTC();
+        try (SiteStore site = SiteStore.open(config, clock)) {
+            long now = clock.instant().getEpochSecond();
+            site.db().inTransaction(c -> {
+                imported.clear(); // a transaction PostgreSQL runs again starts from nothing
+                skipped.clear();
+                for (Pskc.Seed seed : seeds) {
+                    byte[] sealed = site.cipher().encrypt(seed.secret(), StoreMigration.HARDWARE_BINDING + seed.serial());
+                    (HardwareTokenStore.insertIfAbsent(c, seed, sealed, now) ? imported : skipped).add(seed.serial());
+                }
+                return null;
+            });
+            site.audit().record("hardware_tokens_imported", null, "cli", null, "file=" + file.getFileName()
+                    + " imported=" + imported.size() + " skipped=" + skipped.size() + " by=" + site.operator());
+        } catch (SiteStore.Unusable e) {
+            err.println("Nothing imported: " + e.getMessage());
+            return 1;
+        } finally {
+            seeds.forEach(Pskc.Seed::wipe);
+        }
+        if (json) {
+            Map<String, Object> outcome = new LinkedHashMap<>();
+            outcome.put("file", file.getFileName().toString());
+            outcome.put("imported", imported);
+            outcome.put("skipped", skipped);
+            out.println(new ObjectMapper().writeValueAsString(outcome));
+        } else {
+            out.println("Imported " + imported.size() + " hardware token(s) from " + file.getFileName() + ".");
+            if (!skipped.isEmpty()) {
+                out.println("Skipped " + skipped.size() + " already imported: " + String.join(", ", skipped));
+            }
+        }
+        return 0;
+    }
+
+    private Pskc.Unlock unlock() throws IOException {
+        if (unlocking == null) {
+            return new Pskc.Unlock.None();
+        }
+        if (unlocking.passphraseFile != null) {
+            String first = Files.readAllLines(unlocking.passphraseFile, StandardCharsets.UTF_8).stream().findFirst()
+                    .orElse("");
+            return new Pskc.Unlock.Passphrase(first.toCharArray());
+        }
+        byte[] raw = Files.readAllBytes(unlocking.keyFile);
+        String text = new String(raw, StandardCharsets.US_ASCII).strip();
+        if (text.matches("[0-9a-fA-F]{32}|[0-9a-fA-F]{48}|[0-9a-fA-F]{64}")) {
+            Arrays.fill(raw, (byte) 0);
+            return new Pskc.Unlock.PreSharedKey(HexFormat.of().parseHex(text));
+        }
+        return new Pskc.Unlock.PreSharedKey(raw);
+    }
+
+    private static void wipe(Pskc.Unlock unlock) {
+        if (unlock instanceof Pskc.Unlock.PreSharedKey k) {
+            Arrays.fill(k.key(), (byte) 0);
+        } else if (unlock instanceof Pskc.Unlock.Passphrase p) {
+            Arrays.fill(p.passphrase(), '\0');
+        }
+    }
+}
