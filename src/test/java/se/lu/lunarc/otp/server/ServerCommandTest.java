@@ -66,7 +66,8 @@ class ServerCommandTest {
     void everyCommandHasHelp() {
         for (String[] args : new String[][] {{"--help"}, {"text", "--help"}, {"server", "--help"},
                 {"server", "hash-password", "--help"}, {"server", "migrate-store", "--help"},
-                {"server", "tokens", "import", "--help"}}) {
+                {"server", "tokens", "import", "--help"}, {"server", "admin", "tokens", "list", "--help"},
+                {"server", "admin", "unlock", "--help"}}) {
             StringWriter text = new StringWriter();
             CommandLine cli = se.lu.lunarc.otp.Cli.commandLine();
             cli.setOut(new PrintWriter(text));

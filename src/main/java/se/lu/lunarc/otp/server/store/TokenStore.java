@@ -70,6 +70,11 @@ public final class TokenStore {
                 .stream().findFirst();
     }
 
+    /** A token by its id alone, whoever's it is: for the helpdesk's commands. */
+    public Optional<TokenRecord> findById(Connection c, String id) throws SQLException {
+        return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE id = ?", id).stream().findFirst();
+    }
+
     public int countNotRevoked(Connection c, String username) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT count(*) FROM tokens WHERE username = ? AND status <> 'revoked'")) {

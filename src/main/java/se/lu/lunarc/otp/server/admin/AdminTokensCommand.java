@@ -1,0 +1,81 @@
+package se.lu.lunarc.otp.server.admin;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import se.lu.lunarc.otp.api.Usernames;
+import se.lu.lunarc.otp.server.store.TokenRecord;
+import se.lu.lunarc.otp.server.store.TokenStore;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code lunarc-otp server admin tokens list USER | revoke TOKEN-ID}. */
+@Command(name = "tokens", mixinStandardHelpOptions = true, description = "A user's tokens.")
+public final class AdminTokensCommand {
+
+    /** One token as the helpdesk sees it: never its secret. */
+    public record Listed(String id, String user, String name, String status, Instant created, Instant activated,
+                         Instant lastUsed, Instant expires, Instant replayedAt) {
+        static Listed of(TokenRecord t, Instant now) {
+            String status = TokenRecord.ACTIVE.equals(t.status()) && t.expires() != null && !now.isBefore(t.expires())
+                    ? "expired" : t.status();
+            return new Listed(t.id(), t.username(), t.name(), status, t.created(), t.activated(), t.lastUsed(),
+                    t.expires(), t.replayedAt());
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List USER's tokens, revoked ones too.")
+    int list(@Mixin HelpdeskOptions options, @Parameters(paramLabel = "USER") String user) throws Exception {
+        if (!Usernames.isValid(user)) {
+            return options.refuse("Not a username: " + user);
+        }
+        try (SiteStore site = options.open()) {
+            TokenStore store = new TokenStore(site.db().dialect());
+            Instant now = options.clock.instant();
+            List<Listed> tokens = site.db().read(c -> store.listFor(c, user)).stream()
+                    .map(t -> Listed.of(t, now)).toList();
+            site.audit().record("admin_tokens_listed", user, "cli", null, "by=" + site.operator());
+            StringBuilder text = new StringBuilder(tokens.isEmpty() ? user + " has no tokens." : "");
+            for (Listed t : tokens) {
+                text.append(String.format("%s  %-8s  %s  (made %s%s)%n", t.id(), t.status(), t.name(), t.created(),
+                        t.lastUsed() == null ? "" : ", last used " + t.lastUsed()));
+            }
+            options.print(text.toString().stripTrailing(), tokens);
+            return 0;
+        } catch (SiteStore.Unusable e) {
+            return options.refuse(e.getMessage());
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a token (its secret is deleted); it can no longer log in.")
+    int revoke(@Mixin HelpdeskOptions options, @Parameters(paramLabel = "TOKEN-ID") String id) throws Exception {
+        try (SiteStore site = options.open()) {
+            TokenStore store = new TokenStore(site.db().dialect());
+            Optional<TokenRecord> before = site.db().inTransaction(c -> {
+                Optional<TokenRecord> found = store.findById(c, id);
+                if (found.isPresent() && !TokenRecord.REVOKED.equals(found.get().status())) {
+                    store.update(c, found.get().withStatus(TokenRecord.REVOKED));
+                }
+                return found;
+            });
+            if (before.isEmpty()) {
+                return options.refuse("No token with the id " + id + " (see: admin tokens list USER).");
+            }
+            TokenRecord t = before.get();
+            boolean already = TokenRecord.REVOKED.equals(t.status());
+            if (!already) {
+                site.audit().record("token_revoked", t.username(), "cli", t.id(), "by=" + site.operator()
+                        + " (helpdesk)");
+            }
+            options.print(already ? "Token " + id + " (" + t.name() + " of " + t.username() + ") was revoked already."
+                            : "Revoked token " + id + " (" + t.name() + " of " + t.username() + ").",
+                    java.util.Map.of("id", id, "user", t.username(), "revoked", true, "wasRevokedAlready", already));
+            return 0;
+        } catch (SiteStore.Unusable e) {
+            return options.refuse(e.getMessage());
+        }
+    }
+}
