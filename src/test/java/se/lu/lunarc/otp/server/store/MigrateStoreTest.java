@@ -144,11 +144,21 @@ class MigrateStoreTest {
             ValidateResult wrong = old.client().validate(old.serviceKey(), "user00", wrongCode, "10.9.8.7");
             assertThat(wrong.accepted()).isFalse();
             then = old.clock.instant().plusSeconds(30);
+            // a hardware token imported from its vendor's file, not yet registered by anyone
+            Path pskc = dir.resolve("fob.pskcxml");
+            try (var in = getClass().getResourceAsStream("/se/lu/lunarc/otp/server/hardware/rfc6030-figure3.pskcxml")) {
+                Files.write(pskc, in.readAllBytes());
+            }
+            Path siteConfig = dir.resolve("server.yaml");
+            Files.writeString(siteConfig, "listen: 127.0.0.1:0\ndataDir: site\nusers: {file: users.yaml}\n");
+            assertThat(se.lu.lunarc.otp.Cli.commandLine().execute("server", "tokens", "import", pskc.toString(),
+                    "--config", siteConfig.toString())).isZero();
         }
         Map<String, Integer> before = sqliteCounts(file);
         List<String> tables = tables(file);
         assertThat(tables).contains("tokens", "code_failures", "sessions");
         assertThat(before.get("tokens")).isEqualTo(7);
+        assertThat(before.get("hardware_tokens")).isEqualTo(1);
         assertThat(before.get("code_failures")).isEqualTo(1);
         assertThat(before.get("sessions")).isPositive();
 
@@ -158,7 +168,8 @@ class MigrateStoreTest {
                 "--password-file", password.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("7 tokens", "1 code failures")
-                .contains(before.get("tokens") - 1 + " token secrets opened"); // the revoked one's is gone
+                // every token's but the revoked one's (gone), and the hardware token's
+                .contains(before.get("tokens") - 1 + 1 + " token secrets opened");
         assertThat(run.out()).doesNotContain(Postgres.PASSWORD);
         assertThat(postgresCounts(url, tables)).isEqualTo(before);
 
