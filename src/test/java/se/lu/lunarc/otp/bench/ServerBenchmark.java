@@ -1,13 +1,13 @@
 package se.lu.lunarc.otp.bench;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import se.lu.lunarc.otp.api.CreatedToken;
 import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.testing.Postgres;
+import se.lu.lunarc.otp.testing.PostgresPerClass;
 import se.lu.lunarc.otp.testing.TestServer;
 import se.lu.lunarc.otp.testing.TwoNodes;
 
@@ -35,22 +35,13 @@ class ServerBenchmark {
     static final int FLOWS = 160;
     static final int VALIDATE_ROUNDS = 60;
 
-    private static Postgres postgres;
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = Postgres.start();
-    }
 
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql, one node", "postgresql, two nodes"})
@@ -68,7 +59,7 @@ class ServerBenchmark {
                 nodes.add(TestServer.start(dir, limits, USERS, TwoNodes.onStore(postgres.newDatabase(), password)));
                 running.add(nodes.get(0));
             } else {
-                TwoNodes two = TwoNodes.start(postgres, dir, limits, USERS);
+                TwoNodes two = TwoNodes.start(postgres.server(), dir, limits, USERS);
                 running.add(two);
                 nodes.add(two.a);
                 nodes.add(two.b);

@@ -2,22 +2,19 @@ package se.lu.lunarc.otp.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 import se.lu.lunarc.otp.api.CreatedToken;
 import se.lu.lunarc.otp.server.ServerConfig;
+import se.lu.lunarc.otp.testing.CliRun;
 import se.lu.lunarc.otp.testing.Postgres;
+import se.lu.lunarc.otp.testing.PostgresPerClass;
 import se.lu.lunarc.otp.testing.TestServer;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,34 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * "lost phone" walk-through: find the user's tokens, revoke the lost one, lift the lockout that wrong codes caused.
  */
 class AdminCommandsTest {
-    private static Postgres postgres;
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = Postgres.start();
-    }
 
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
-    record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = se.lu.lunarc.otp.Cli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("server", "admin"));
-        all.addAll(List.of(args));
-        return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(List.of("server", "admin"), args);
     }
 
     @ParameterizedTest
@@ -86,7 +65,7 @@ class AdminCommandsTest {
             }
             assertThat(reason).isEqualTo("throttled");
 
-            Run list = run("tokens", "list", "alice", "--config", config.toString(), "--json");
+            CliRun list = run("tokens", "list", "alice", "--config", config.toString(), "--json");
             assertThat(list.exit()).as(list.err()).isZero();
             JsonNode tokens = new ObjectMapper().readTree(list.out());
             assertThat(tokens).hasSize(2);
@@ -94,19 +73,19 @@ class AdminCommandsTest {
             assertThat(tokens.get(0).get("status").asText()).isEqualTo("active");
             assertThat(tokens.get(0).get("id").asText()).isEqualTo(phone.token().id());
             assertThat(list.out()).doesNotContain("secret");
-            Run listText = run("tokens", "list", "alice", "--config", config.toString());
+            CliRun listText = run("tokens", "list", "alice", "--config", config.toString());
             assertThat(listText.out()).contains(phone.token().id() + "  active    Phone", "Key fob");
 
-            Run revoke = run("tokens", "revoke", phone.token().id(), "--config", config.toString(), "--json");
+            CliRun revoke = run("tokens", "revoke", phone.token().id(), "--config", config.toString(), "--json");
             assertThat(revoke.exit()).as(revoke.err()).isZero();
             assertThat(new ObjectMapper().readTree(revoke.out()).get("revoked").asBoolean()).isTrue();
-            Run unknown = run("tokens", "revoke", "no-such-token", "--config", config.toString());
+            CliRun unknown = run("tokens", "revoke", "no-such-token", "--config", config.toString());
             assertThat(unknown.exit()).isEqualTo(1);
             assertThat(unknown.err()).contains("No token with the id no-such-token");
 
             assertThat(server.client().validate(key, "alice", server.codeNow(fob), "10.1.1.1").reason())
                     .as("even the right code waits at that station").isEqualTo("throttled");
-            Run unlock = run("unlock", "alice", "--config", config.toString());
+            CliRun unlock = run("unlock", "alice", "--config", config.toString());
             assertThat(unlock.exit()).as(unlock.err()).isZero();
             assertThat(unlock.out()).contains("Cleared alice's code failures at 1 station(s)");
 

@@ -1,21 +1,19 @@
 package se.lu.lunarc.otp.server.hardware;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.server.store.Database;
 import se.lu.lunarc.otp.server.store.SecretCipher;
+import se.lu.lunarc.otp.testing.CliRun;
 import se.lu.lunarc.otp.testing.Postgres;
+import se.lu.lunarc.otp.testing.PostgresPerClass;
 import se.lu.lunarc.otp.testing.TestServer;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,34 +30,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server on the same data folder, with RFC 6030's example files.
  */
 class ImportTokensCommandTest {
-    private static Postgres postgres;
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = Postgres.start();
-    }
 
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
-    record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = se.lu.lunarc.otp.Cli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("server", "tokens", "import"));
-        all.addAll(List.of(args));
-        return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(List.of("server", "tokens", "import"), args);
     }
 
     private Path file(String name, String content) throws Exception {
@@ -120,19 +100,19 @@ class ImportTokensCommandTest {
         Site site = site(type);
         try (TestServer server = site.server()) {
             Path key = file("vendor.key", "12345678901234567890123456789012\n");
-            Run first = run(figure("figure6").toString(), "--config", site.config().toString(), "--key-file",
+            CliRun first = run(figure("figure6").toString(), "--config", site.config().toString(), "--key-file",
                     key.toString());
             assertThat(first.exit()).as(first.err()).isZero();
             assertThat(first.out()).contains("Imported 1 hardware token(s) from figure6.pskcxml.");
 
             // the same token again, in the vendor's passphrase-protected file: reported and skipped
             Path passphrase = file("vendor.passphrase", "qwerty\n");
-            Run again = run(figure("figure7").toString(), "--config", site.config().toString(), "--passphrase-file",
+            CliRun again = run(figure("figure7").toString(), "--config", site.config().toString(), "--passphrase-file",
                     passphrase.toString());
             assertThat(again.exit()).as(again.err()).isZero();
             assertThat(again.out()).contains("Imported 0", "Skipped 1 already imported: 987654321");
 
-            Run totp = run(file("fobs.pskc", totpFile("FOB-0001", "FOB-0002")).toString(), "--config",
+            CliRun totp = run(file("fobs.pskc", totpFile("FOB-0001", "FOB-0002")).toString(), "--config",
                     site.config().toString(), "--json");
             assertThat(totp.exit()).as(totp.err()).isZero();
             assertThat(totp.out().strip()).isEqualTo(
@@ -181,10 +161,10 @@ class ImportTokensCommandTest {
             Path tampered = file("tampered.pskcxml", Files.readString(figure("figure6"))
                     .replace("Su+NvtQfmvfJzF6bmQiJqoLRExc=", "Tu+NvtQfmvfJzF6bmQiJqoLRExc="));
             Path key = file("vendor.key", "12345678901234567890123456789012");
-            Run wrongMac = run(tampered.toString(), "--config", site.config().toString(), "--key-file", key.toString());
+            CliRun wrongMac = run(tampered.toString(), "--config", site.config().toString(), "--key-file", key.toString());
             assertThat(wrongMac.exit()).isEqualTo(1);
             assertThat(wrongMac.err()).contains("Nothing imported from", "MAC", "does not match");
-            Run wrongPassphrase = run(figure("figure7").toString(), "--config", site.config().toString(),
+            CliRun wrongPassphrase = run(figure("figure7").toString(), "--config", site.config().toString(),
                     "--passphrase-file", file("wrong", "qwertz").toString());
             assertThat(wrongPassphrase.exit()).isEqualTo(1);
             assertThat(wrongPassphrase.err()).contains("Nothing imported");
@@ -205,7 +185,7 @@ class ImportTokensCommandTest {
     void aDataFolderWhereTheServerNeverRanIsLeftAlone() throws Exception {
         Path config = file("server.yaml", "listen: 127.0.0.1:0\ndataDir: empty\nusers: {file: users.yaml}\n");
         Files.createDirectories(dir.resolve("empty"));
-        Run run = run(file("fobs.pskc", totpFile("FOB-0009")).toString(), "--config", config.toString());
+        CliRun run = run(file("fobs.pskc", totpFile("FOB-0009")).toString(), "--config", config.toString());
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("Nothing imported", "has not run on", "start it once first");
         try (var listing = Files.list(dir.resolve("empty"))) {

@@ -1,12 +1,13 @@
 package se.lu.lunarc.otp.server.radius;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import se.lu.lunarc.otp.api.CreatedToken;
 import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.testing.Postgres;
+import se.lu.lunarc.otp.testing.PostgresPerClass;
 import se.lu.lunarc.otp.testing.TestRadius;
 import se.lu.lunarc.otp.testing.TestServer;
 import se.lu.lunarc.otp.testing.TwoNodes;
@@ -22,7 +23,8 @@ import static se.lu.lunarc.otp.server.ServerConfig.RadiusClient.CHALLENGE;
  * on the other.
  */
 class TwoNodesRadiusTest {
-    private static Postgres postgres;
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     @TempDir
     Path dir;
@@ -30,19 +32,12 @@ class TwoNodesRadiusTest {
     @BeforeAll
     static void start() throws Exception {
         RadiusTools.requireRadclient();
-        postgres = Postgres.start();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @Test
     void aStateMadeOnOneNodeIsAnsweredOnTheOtherAndACodeCountsOnce() throws Exception {
-        try (TwoNodes nodes = TwoNodes.start(postgres, dir)) {
+        try (TwoNodes nodes = TwoNodes.start(postgres.server(), dir)) {
             TestServer nodeA = nodes.a;
             TestServer nodeB = nodes.b;
             CreatedToken token = nodeA.enrolled("alice", "Phone");

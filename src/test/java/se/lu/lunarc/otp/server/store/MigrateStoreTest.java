@@ -1,20 +1,18 @@
 package se.lu.lunarc.otp.server.store;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import se.lu.lunarc.otp.api.CreatedToken;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.api.ValidateResult;
 import se.lu.lunarc.otp.client.EnrollmentClient;
+import se.lu.lunarc.otp.testing.CliRun;
 import se.lu.lunarc.otp.testing.Postgres;
+import se.lu.lunarc.otp.testing.PostgresPerClass;
 import se.lu.lunarc.otp.testing.TestServer;
 import se.lu.lunarc.otp.testing.TwoNodes;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -36,36 +34,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * moved to a real PostgreSQL; then the server on the new store, on the same data folder, logs every user in.
  */
 class MigrateStoreTest {
-    private static Postgres postgres;
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = Postgres.start();
-    }
 
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
-    record Run(int exit, String out, String err) {}
-
-    private static Run migrate(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = se.lu.lunarc.otp.Cli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] full = new String[args.length + 2];
-        full[0] = "server";
-        full[1] = "migrate-store";
-        System.arraycopy(args, 0, full, 2, args.length);
-        return new Run(cli.execute(full), out.toString(), err.toString());
+    private static CliRun migrate(String... args) {
+        return CliRun.of(List.of("server", "migrate-store"), args);
     }
 
     /** Rows per table, read behind the application's back. */
@@ -164,7 +142,7 @@ class MigrateStoreTest {
 
         String url = postgres.newDatabase();
         Path password = passwordFile();
-        Run run = migrate("--from", "sqlite:" + file, "--to", target(url), "--user", Postgres.USER,
+        CliRun run = migrate("--from", "sqlite:" + file, "--to", target(url), "--user", Postgres.USER,
                 "--password-file", password.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("7 tokens", "1 code failures")
@@ -201,7 +179,7 @@ class MigrateStoreTest {
         }
 
         Map<String, Integer> after = postgresCounts(url, tables);
-        Run again = migrate("--from", "sqlite:" + file, "--to", target(url), "--user", Postgres.USER,
+        CliRun again = migrate("--from", "sqlite:" + file, "--to", target(url), "--user", Postgres.USER,
                 "--password-file", password.toString());
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).contains("not empty").contains("Nothing was written");
@@ -219,7 +197,7 @@ class MigrateStoreTest {
         Files.write(otherKey, new java.security.SecureRandom().generateSeed(32));
         Files.setPosixFilePermissions(otherKey, PosixFilePermissions.fromString("rw-------"));
         String url = postgres.newDatabase();
-        Run run = migrate("--from", "sqlite:" + file, "--to", target(url), "--user", Postgres.USER,
+        CliRun run = migrate("--from", "sqlite:" + file, "--to", target(url), "--user", Postgres.USER,
                 "--password-file", passwordFile().toString(), "--key-file", otherKey.toString());
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("Not migrated", "is not the key this store's secrets were sealed with");
@@ -233,11 +211,11 @@ class MigrateStoreTest {
     void aMissingStoreOrKeyIsNamedAndNothingIsCreated() throws Exception {
         String url = postgres.newDatabase();
         Path nowhere = dir.resolve("nowhere").resolve("lunarc-otp.db");
-        Run run = migrate("--from", "sqlite:" + nowhere, "--to", target(url), "--user", Postgres.USER);
+        CliRun run = migrate("--from", "sqlite:" + nowhere, "--to", target(url), "--user", Postgres.USER);
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("No SQLite store at " + nowhere);
         assertThat(nowhere.getParent()).doesNotExist();
-        Run badTarget = migrate("--from", "sqlite:" + nowhere, "--to", "mysql://db/otp", "--user", "x");
+        CliRun badTarget = migrate("--from", "sqlite:" + nowhere, "--to", "mysql://db/otp", "--user", "x");
         assertThat(badTarget.exit()).isEqualTo(2);
         assertThat(badTarget.err()).contains("--to must be postgresql://");
     }

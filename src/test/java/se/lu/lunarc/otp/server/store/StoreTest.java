@@ -1,11 +1,11 @@
 package se.lu.lunarc.otp.server.store;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import se.lu.lunarc.otp.testing.Postgres;
+import se.lu.lunarc.otp.testing.PostgresPerClass;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,22 +27,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * one store, each with its own connections, as two server processes would have.
  */
 class StoreTest {
-    private static Postgres postgres;
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = Postgres.start();
-    }
 
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     /** A new, empty store of that type; {@link #node} opens it again. */
     private String newStore(String type) throws Exception {

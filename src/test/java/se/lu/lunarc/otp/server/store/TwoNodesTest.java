@@ -1,14 +1,14 @@
 package se.lu.lunarc.otp.server.store;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import se.lu.lunarc.otp.api.CreatedToken;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.client.HumanCheckSolver;
 import se.lu.lunarc.otp.testing.LoopbackProxy;
 import se.lu.lunarc.otp.testing.Postgres;
+import se.lu.lunarc.otp.testing.PostgresPerClass;
 import se.lu.lunarc.otp.testing.TestServer;
 import se.lu.lunarc.otp.testing.TwoNodes;
 
@@ -27,26 +27,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * another key file does not start.
  */
 class TwoNodesTest {
-    private static Postgres postgres;
+    @RegisterExtension
+    static final PostgresPerClass postgres = new PostgresPerClass();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = Postgres.start();
-    }
 
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
 
     @Test
     void aTokenEnrolledOnOneNodeLogsInOnTheOtherOnceAndAForeignKeyIsRefused() throws Exception {
-        try (TwoNodes nodes = TwoNodes.start(postgres, dir)) {
+        try (TwoNodes nodes = TwoNodes.start(postgres.server(), dir)) {
             CreatedToken token = nodes.a.enrolled("alice", "Phone");
             nodes.b.clock.advance(Duration.ofSeconds(30)); // the same time as node A's after the enrollment
             String code = nodes.b.codeNow(token);
@@ -64,7 +55,7 @@ class TwoNodesTest {
 
     @Test
     void signInAttemptsOnBothNodesComeOutOfOneLimit() throws Exception {
-        try (TwoNodes nodes = TwoNodes.start(postgres, dir)) {
+        try (TwoNodes nodes = TwoNodes.start(postgres.server(), dir)) {
             // the default: 10 sign-in attempts per account in 15 minutes, now over both nodes together
             for (int i = 0; i < 10; i++) {
                 TestServer node = i % 2 == 0 ? nodes.a : nodes.b;
@@ -77,7 +68,7 @@ class TwoNodesTest {
 
     @Test
     void wrongSmsCodesOnBothNodesAreCountedTogether() throws Exception {
-        try (TwoNodes nodes = TwoNodes.start(postgres, dir)) {
+        try (TwoNodes nodes = TwoNodes.start(postgres.server(), dir)) {
             var onA = nodes.a.client();
             var started = onA.login("alice", ("alice" + TestServer.PASSWORD_SUFFIX).toCharArray(),
                     HumanCheckSolver.solve(onA.humanCheck()));
@@ -118,7 +109,7 @@ class TwoNodesTest {
 
     @Test
     void oneEnrollmentMovesBetweenNodesAtEveryStep() throws Exception {
-        try (TwoNodes nodes = TwoNodes.start(postgres, dir);
+        try (TwoNodes nodes = TwoNodes.start(postgres.server(), dir);
              LoopbackProxy balancer = new LoopbackProxy(URI.create(nodes.a.baseUrl()))) {
             URI a = URI.create(nodes.a.baseUrl());
             URI b = URI.create(nodes.b.baseUrl());
