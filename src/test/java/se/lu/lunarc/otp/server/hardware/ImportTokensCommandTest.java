@@ -151,6 +151,11 @@ class ImportTokensCommandTest {
                     "file=figure6.pskcxml imported=1 skipped=0 by=" + System.getProperty("user.name"),
                     "file=figure7.pskcxml imported=0 skipped=1");
             assertThat(audit).doesNotContain("qwerty", "1234567890123456789012", "MTIzNDU2");
+            for (CliRun r : List.of(first, again, totp)) {
+                assertThat(r.out() + r.err()).as("no seed, key or passphrase printed")
+                        .doesNotContain("12345678901234567890", "3132333435", "MTIzNDU2", "qwerty",
+                                "12345678901234567890123456789012");
+            }
         }
     }
 
