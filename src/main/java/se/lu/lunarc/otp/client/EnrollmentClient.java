@@ -148,6 +148,14 @@ public final class EnrollmentClient implements AutoCloseable {
         return call("POST", "tokens/" + segment(tokenId) + "/activate", g -> field(g, "code", code), Token.class);
     }
 
+    /** Registers the hardware token with this serial number, by the code it shows now; it is active at once. */
+    public Token registerHardwareToken(String serial, String code) throws ApiException {
+        return call("POST", "tokens/hardware", g -> {
+            field(g, "serial", serial);
+            field(g, "code", code);
+        }, Token.class);
+    }
+
     public Token rename(String tokenId, String name) throws ApiException {
         return call("PATCH", "tokens/" + segment(tokenId), g -> field(g, "name", name), Token.class);
     }

@@ -41,6 +41,8 @@ final class ApiRoutes {
 
     record ResyncBody(String code1, String code2) {}
 
+    record HardwareBody(String serial, String code) {}
+
     record ValidateBody(String username, String code, String source) {}
 
     List<ApiRoute> all() {
@@ -101,6 +103,11 @@ final class ApiRoutes {
                 new ApiRoute(POST, BASE + "/tokens", ctx -> {
                     String user = user(ctx);
                     ctx.status(201).json(b.tokens.create(user, body(ctx, Requests.Name.class).name(), address(ctx)));
+                }),
+                new ApiRoute(POST, BASE + "/tokens/hardware", ctx -> {
+                    String user = user(ctx);
+                    HardwareBody body = body(ctx, HardwareBody.class);
+                    ctx.status(201).json(b.hardware.register(user, body.serial(), body.code(), address(ctx)));
                 }),
                 new ApiRoute(POST, BASE + "/tokens/{id}/activate", ctx -> {
                     String user = user(ctx);

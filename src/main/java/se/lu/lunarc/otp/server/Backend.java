@@ -25,6 +25,7 @@ public final class Backend implements AutoCloseable {
     final SessionStore sessions;
     final LoginService logins;
     final TokenService tokens;
+    final se.lu.lunarc.otp.server.hardware.HardwareTokens hardware;
     final ValidateService validate;
     final UserDirectory users;
     final RateLimiter humanChecksPerAddress;
@@ -55,6 +56,8 @@ public final class Backend implements AutoCloseable {
                 Duration.ofHours(config.sessionMaxHours()), clock);
         this.logins = new LoginService(config, users, sms, humanCheck, sessions, audit, clock, rateLimits, db);
         this.tokens = new TokenService(config, db, cipher, audit, clock, rateLimits);
+        this.hardware = new se.lu.lunarc.otp.server.hardware.HardwareTokens(config, db, cipher, audit, clock, rateLimits,
+                tokens);
         this.validate = new ValidateService(config, serviceKey(config), db, tokens, audit, clock, rateLimits);
         this.humanChecksPerAddress = rateLimits.limiter("human-check-address", config.limits().humanCheckPerAddress());
     }

@@ -6,6 +6,7 @@ import se.lu.lunarc.otp.api.ErrorCode;
 import se.lu.lunarc.otp.api.Problem;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.api.TokenStatus;
+import se.lu.lunarc.otp.otp.Hotp;
 import se.lu.lunarc.otp.otp.OtpAuthUri;
 import se.lu.lunarc.otp.otp.Totp;
 import se.lu.lunarc.otp.server.audit.AuditLog;
@@ -65,7 +66,8 @@ public final class TokenService {
             Instant now = clock.instant();
             String id = UUID.randomUUID().toString();
             TokenRecord record = new TokenRecord(id, username, name, TokenRecord.PENDING, cipher.encrypt(secret, id),
-                    now, now.plusSeconds(limits.activateWithinSeconds()), null, null, null, -1, 0, 0, null);
+                    now, now.plusSeconds(limits.activateWithinSeconds()), null, null, null, -1, 0, 0, null,
+                    TokenRecord.Otp.APP);
             db.inTransaction(c -> {
                 if (store.nameTaken(c, username, name, null)) {
                     throw nameTaken(name);
@@ -105,7 +107,7 @@ public final class TokenService {
             }
             long nowStep = TOTP.step(now);
             // one look over ±2 steps: ±1 activates, a match further off is the phone's clock
-            Long matched = TOTP.isWellFormed(code) ? lookUp(t, code, nowStep, 2).step() : null;
+            Long matched = TOTP.isWellFormed(code) ? lookUp(t, code, now, 2).step() : null;
             boolean drift = matched != null && Math.abs(matched - (nowStep + t.driftSteps())) > 1;
             if (matched != null && !drift) {
                 TokenRecord active = t.activatedAt(now, now.plus(Duration.ofDays(limits.lifetimeDays())), matched);
@@ -183,6 +185,9 @@ public final class TokenService {
             if (!TokenRecord.ACTIVE.equals(t.status()) && !TokenRecord.DISABLED.equals(t.status())) {
                 throw wrongState("Only an activated token can be synchronized.");
             }
+            if (t.otp().hotp()) {
+                return resyncHotp(t, code1, code2, address, now, c);
+            }
             long nowStep = TOTP.step(now);
             if (TOTP.isWellFormed(code1) && TOTP.isWellFormed(code2)) {
                 byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
@@ -200,10 +205,33 @@ public final class TokenService {
                 }
             }
             audit.record("token_resync_failed", username, address, id, null);
-            throw new ProblemException(422, ErrorCode.CODE_INVALID, "Codes not recognised",
-                    "These are not two consecutive codes of this token. Wait for a new code, then enter it "
-                            + "and the one after it.");
+            throw resyncFailed();
         });
+    }
+
+    /** An event token pressed many times without logging in: two consecutive codes within the wider window. */
+    private Token resyncHotp(TokenRecord t, String code1, String code2, String address, Instant now, Connection c)
+            throws SQLException {
+        byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
+        try {
+            long next = new Hotp(t.otp().digits()).resync(secret, t.lastStep() + 1, code1, code2, HOTP_RESYNC_WINDOW);
+            if (next < 0) {
+                audit.record("token_resync_failed", t.username(), address, t.id(), null);
+                throw resyncFailed();
+            }
+            TokenRecord synced = t.resynced(next - 1, 0);
+            store.update(c, synced);
+            audit.record("token_resynced", t.username(), address, t.id(), "counter=" + (next - 1));
+            return view(synced, now);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    private static ProblemException resyncFailed() {
+        return new ProblemException(422, ErrorCode.CODE_INVALID, "Codes not recognised",
+                "These are not two consecutive codes of this token. Wait for a new code, then enter it "
+                        + "and the one after it.");
     }
 
     public void revoke(String username, String id, String address) throws SQLException {
@@ -218,21 +246,37 @@ public final class TokenService {
     }
 
     /**
-     * What {@code code} is for this token within ±{@code window} steps of now (plus the learned drift):
+     * What {@code code} is for this token. TOTP: within ±{@code window} steps of now (plus the learned drift),
      * {@code step} is the matching step newer than any accepted before, the one nearest now when there are
-     * several (null when none); {@code replayed} says it matches a step that was already accepted.
+     * several (null when none). HOTP: {@code step} is the counter of the code among the next
+     * {@value #HOTP_LOOK_AHEAD} after the last accepted. {@code replayed} says it is a code already accepted.
      */
-    record Lookup(Long step, boolean replayed) {}
+    public record Lookup(Long step, boolean replayed) {}
 
-    Lookup lookUp(TokenRecord t, String code, long nowStep, int window) {
+    static final int HOTP_LOOK_AHEAD = 10;
+    static final int HOTP_RESYNC_WINDOW = 100;
+
+    public Lookup lookUp(TokenRecord t, String code, Instant now, int window) {
+        TokenRecord.Otp otp = t.otp();
+        if (code == null || code.length() != otp.digits() || !code.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return new Lookup(null, false);
+        }
         byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
         try {
-            long centre = nowStep + t.driftSteps();
+            if (otp.hotp()) {
+                Hotp hotp = new Hotp(otp.digits());
+                long found = hotp.find(secret, t.lastStep() + 1, code, HOTP_LOOK_AHEAD);
+                boolean replayed = found < 0 && t.lastStep() >= 0
+                        && Totp.constantTimeEquals(hotp.code(secret, t.lastStep()), code);
+                return new Lookup(found < 0 ? null : found, replayed);
+            }
+            Totp totp = otp.equals(TokenRecord.Otp.APP) ? TOTP : new Totp("SHA1", otp.digits(), otp.periodSeconds());
+            long centre = totp.step(now) + t.driftSteps();
             Long found = null;
             boolean replayed = false;
             // every candidate is computed, so the time taken does not tell which one matched
             for (long s = centre - window; s <= centre + window; s++) {
-                boolean matches = TOTP.matches(secret, s, code);
+                boolean matches = totp.matches(secret, s, code);
                 boolean nearer = found == null || Math.abs(s - centre) < Math.abs(found - centre);
                 if (matches && s > t.lastStep() && nearer) {
                     found = s;
@@ -250,8 +294,8 @@ public final class TokenService {
                 "No such token", "This token does not exist (it may have been removed). Reload the list."));
     }
 
-    Token view(TokenRecord t, Instant now) {
-        return new Token(t.id(), t.name(), "totp", status(t, now).wire(), t.created(), t.activated(), t.expires(),
+    public Token view(TokenRecord t, Instant now) {
+        return new Token(t.id(), t.name(), t.otp().kind(), status(t, now).wire(), t.created(), t.activated(), t.expires(),
                 t.lastUsed(), t.replayedAt());
     }
 

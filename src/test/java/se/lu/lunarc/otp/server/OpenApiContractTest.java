@@ -89,6 +89,9 @@ class OpenApiContractTest {
             c.resync(created.token().id(), server.codeAt(created, -1), server.codeAt(created, 0));
             c.validate(server.serviceKey(), "alice", server.codeAt(created, 1));
             c.sessions();
+            // a serial number no token has: refused, as a wrong code would be
+            assertThat(catchThrowable(() -> c.registerHardwareToken("NO-SUCH-SERIAL", "123456")))
+                    .isInstanceOf(se.lu.lunarc.otp.client.ApiException.class);
             CreatedToken other = c.createToken("Spare");
             c.revoke(other.token().id());
             EnrollmentClient second = server.signedIn("alice");
@@ -142,6 +145,7 @@ class OpenApiContractTest {
                 Map.entry("ValidateResult", ValidateResult.class), Map.entry("Problem", Problem.class),
                 Map.entry("LoginRequest", ApiRoutes.LoginBody.class), Map.entry("CodeRequest", ApiRoutes.CodeBody.class),
                 Map.entry("ResyncRequest", ApiRoutes.ResyncBody.class),
+                Map.entry("HardwareTokenRequest", ApiRoutes.HardwareBody.class),
                 Map.entry("ValidateRequest", ApiRoutes.ValidateBody.class),
                 Map.entry("SessionInfo", se.lu.lunarc.otp.api.SessionInfo.class),
                 Map.entry("SessionList", se.lu.lunarc.otp.api.SessionList.class),

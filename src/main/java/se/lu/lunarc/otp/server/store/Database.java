@@ -106,6 +106,14 @@ public final class Database implements AutoCloseable {
             );
             """;
 
+    /** How a token makes its codes: phone apps TOTP/6/30; hardware tokens may differ, and have a serial. */
+    private static final String TOKEN_KINDS = """
+            ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'totp' CHECK (kind IN ('totp', 'hotp'));
+            ALTER TABLE tokens ADD COLUMN digits INTEGER NOT NULL DEFAULT 6;
+            ALTER TABLE tokens ADD COLUMN period INTEGER NOT NULL DEFAULT 30;
+            ALTER TABLE tokens ADD COLUMN serial TEXT;
+            """;
+
     static final List<String> MIGRATIONS = List.of(
             """
             CREATE TABLE tokens (
@@ -155,7 +163,8 @@ public final class Database implements AutoCloseable {
             """,
             KEY_CHECK_TABLE.replace("BYTEA", "BLOB"),
             SIGN_IN_TABLES.replace("BYTEA", "BLOB"),
-            HARDWARE_TABLE.replace("BYTEA", "BLOB"));
+            HARDWARE_TABLE.replace("BYTEA", "BLOB"),
+            TOKEN_KINDS);
 
     /**
      * The same schema on PostgreSQL, shared by every node: BIGINT for epoch seconds, BYTEA for sealed secrets,
@@ -203,7 +212,8 @@ public final class Database implements AutoCloseable {
             CREATE INDEX rate_buckets_expiry ON rate_buckets (expires_at);
             """,
             SIGN_IN_TABLES,
-            HARDWARE_TABLE);
+            HARDWARE_TABLE,
+            TOKEN_KINDS);
 
     /** The SQL that differs between the two databases. */
     public enum Dialect {

@@ -22,7 +22,7 @@ public final class TokenStore {
     }
 
     private static final String COLUMNS = "id, username, name, status, secret, created, activate_before, activated, "
-            + "expires, last_used, last_step, drift_steps, failed_attempts, replayed_at";
+            + "expires, last_used, last_step, drift_steps, failed_attempts, replayed_at, kind, digits, period, serial";
 
     public List<TokenRecord> listFor(Connection c, String username) throws SQLException {
         return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? ORDER BY created, "
@@ -54,10 +54,10 @@ public final class TokenStore {
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     active.add(record(r));
-                    long failures = r.getLong(15);
+                    long failures = r.getLong(19);
                     if (active.size() == 1 && !r.wasNull()) {
-                        long success = r.getLong(17);
-                        state = new SourceState(failures, r.getLong(16), r.wasNull() ? null : success);
+                        long success = r.getLong(21);
+                        state = new SourceState(failures, r.getLong(20), r.wasNull() ? null : success);
                     }
                 }
             }
@@ -101,8 +101,13 @@ public final class TokenStore {
 
     public void insert(Connection c, TokenRecord t) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO tokens (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bind(p, t);
+            // how the token makes its codes is fixed when it is made: update() leaves it alone
+            p.setString(15, t.otp().kind());
+            p.setInt(16, t.otp().digits());
+            p.setInt(17, t.otp().periodSeconds());
+            p.setString(18, t.otp().serial());
             p.executeUpdate();
         }
     }
@@ -230,7 +235,8 @@ public final class TokenStore {
     private static TokenRecord record(ResultSet r) throws SQLException {
         return new TokenRecord(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getBytes(5),
                 Instant.ofEpochSecond(r.getLong(6)), instant(r, 7), instant(r, 8), instant(r, 9), instant(r, 10),
-                r.getLong(11), r.getLong(12), r.getInt(13), instant(r, 14));
+                r.getLong(11), r.getLong(12), r.getInt(13), instant(r, 14),
+                new TokenRecord.Otp(r.getString(15), r.getInt(16), r.getInt(17), r.getString(18)));
     }
 
     private static Instant instant(ResultSet r, int index) throws SQLException {

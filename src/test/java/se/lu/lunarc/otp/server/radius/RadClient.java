@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** FreeRADIUS's radclient and radtest (freeradius-utils), run as a NAS would use them, with their output. */
-record RadClient(String output, int exitCode) {
-    static RadClient send(int port, String secret, String... attributes) throws IOException, InterruptedException {
+public record RadClient(String output, int exitCode) {
+    public static RadClient send(int port, String secret, String... attributes) throws IOException, InterruptedException {
         List<String> command = List.of("radclient", "-x", "-r", "1", "-t", "2", "127.0.0.1:" + port, "auth", secret);
         return run(command, String.join(",", attributes) + "\n");
     }
@@ -35,13 +35,13 @@ record RadClient(String output, int exitCode) {
     }
 
     /** The kind of answer radclient received and verified: Access-Accept, -Reject, -Challenge; or null. */
-    String received() {
+    public String received() {
         Matcher m = Pattern.compile("Received (Access-\\w+)").matcher(output);
         return m.find() ? m.group(1) : null;
     }
 
     /** An attribute of the answer as radclient prints it, e.g. {@code State} → {@code 0x…}. */
-    String attribute(String name) {
+    public String attribute(String name) {
         int from = output.indexOf("Received ");
         Matcher m = Pattern.compile("^\\s*" + Pattern.quote(name) + " = (.*)$", Pattern.MULTILINE)
                 .matcher(from < 0 ? "" : output.substring(from));

@@ -47,7 +47,7 @@ class StoreTest {
 
     private static TokenRecord token(String id, String user, String name, String status) {
         return new TokenRecord(id, user, name, status, new byte[] {1, 2, 3}, Instant.ofEpochSecond(1_800_000_000L),
-                null, null, null, null, -1, 0, 0, null);
+                null, null, null, null, -1, 0, 0, null, TokenRecord.Otp.APP);
     }
 
     @ParameterizedTest

@@ -1,0 +1,164 @@
+package se.lu.lunarc.otp.server.hardware;
+
+import se.lu.lunarc.otp.api.ErrorCode;
+import se.lu.lunarc.otp.api.Token;
+import se.lu.lunarc.otp.otp.Hotp;
+import se.lu.lunarc.otp.otp.Totp;
+import se.lu.lunarc.otp.server.ProblemException;
+import se.lu.lunarc.otp.server.RateLimiter;
+import se.lu.lunarc.otp.server.RateLimits;
+import se.lu.lunarc.otp.server.ServerConfig;
+import se.lu.lunarc.otp.server.TokenService;
+import se.lu.lunarc.otp.server.audit.AuditLog;
+import se.lu.lunarc.otp.server.store.Database;
+import se.lu.lunarc.otp.server.store.SecretCipher;
+import se.lu.lunarc.otp.server.store.StoreMigration;
+import se.lu.lunarc.otp.server.store.TokenRecord;
+import se.lu.lunarc.otp.server.store.TokenStore;
+
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * A user registers an imported hardware token by its serial number and the code it shows now. Both must match a
+ * token nobody has yet; an unknown serial, a serial someone else has and a wrong code all get one answer, so serial
+ * numbers cannot be found by trying. Tries are limited per user and per serial number.
+ */
+public final class HardwareTokens {
+    /** Presses of an event token before its first use that registration still finds. */
+    static final int LOOK_AHEAD = 10;
+    /** Tries for one serial number, from any user, per hour. */
+    static final ServerConfig.Limit PER_SERIAL = new ServerConfig.Limit(10, 3600);
+
+    private final Database db;
+    private final TokenStore store;
+    private final SecretCipher cipher;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final TokenService tokens;
+    private final ServerConfig.Tokens limits;
+    private final RateLimiter perUser;
+    private final RateLimiter perSerial;
+    private final SecureRandom random = new SecureRandom();
+
+    public HardwareTokens(ServerConfig config, Database db, SecretCipher cipher, AuditLog audit, Clock clock,
+                          RateLimits rateLimits, TokenService tokens) {
+        this.db = db;
+        this.store = new TokenStore(db.dialect());
+        this.cipher = cipher;
+        this.audit = audit;
+        this.clock = clock;
+        this.tokens = tokens;
+        this.limits = config.tokens();
+        this.perUser = rateLimits.limiter("hardware-register-user", config.limits().tokenCodePerUser());
+        this.perSerial = rateLimits.limiter("hardware-register-serial", PER_SERIAL);
+    }
+
+    /** The pool's row for a serial number, as far as registration needs it. */
+    private record Pooled(String kind, int digits, int period, long counter, byte[] sealed) {}
+
+    public Token register(String username, String rawSerial, String code, String address) throws SQLException {
+        perUser.take(username, "hardware token registrations");
+        String serial = rawSerial == null ? "" : rawSerial.strip();
+        if (serial.isEmpty() || serial.length() > 64) {
+            throw noMatch();
+        }
+        perSerial.take(serial, "tries for this serial number");
+        Instant now = clock.instant();
+        TokenRecord registered = db.inTransaction(c -> {
+            Pooled pooled = null;
+            try (PreparedStatement p = c.prepareStatement("SELECT kind, digits, period, counter, secret "
+                    + "FROM hardware_tokens WHERE serial = ? AND assigned_to IS NULL")) {
+                p.setString(1, serial);
+                try (ResultSet r = p.executeQuery()) {
+                    if (r.next()) {
+                        pooled = new Pooled(r.getString(1), r.getInt(2), r.getInt(3), r.getLong(4), r.getBytes(5));
+                    }
+                }
+            }
+            if (pooled == null) {
+                spendAsMuchTimeAsACheck(code);
+                return null;
+            }
+            byte[] seed = cipher.decrypt(pooled.sealed(), StoreMigration.HARDWARE_BINDING + serial);
+            try {
+                Long matched = matched(pooled, seed, code, now);
+                if (matched == null) {
+                    return null;
+                }
+                if (store.countNotRevoked(c, username) >= limits.maxPerUser()) {
+                    throw new ProblemException(409, ErrorCode.TOKEN_LIMIT, "Too many tokens",
+                            "You already have " + limits.maxPerUser() + " tokens. Revoke one you no longer use first.");
+                }
+                String name = "Hardware token " + serial;
+                if (store.nameTaken(c, username, name, null)) {
+                    throw new ProblemException(409, ErrorCode.NAME_TAKEN, "Name in use",
+                            "You already have a token called \"" + name + "\". Rename it first.");
+                }
+                String id = UUID.randomUUID().toString();
+                TokenRecord t = new TokenRecord(id, username, name, TokenRecord.ACTIVE, cipher.encrypt(seed, id), now,
+                        null, now, now.plus(Duration.ofDays(limits.lifetimeDays())), now, matched, 0, 0, null,
+                        new TokenRecord.Otp(pooled.kind(), pooled.digits(), pooled.period(), serial));
+                store.insert(c, t);
+                try (PreparedStatement p = c.prepareStatement("UPDATE hardware_tokens SET assigned_to = ?, "
+                        + "token_id = ? WHERE serial = ? AND assigned_to IS NULL")) {
+                    p.setString(1, username);
+                    p.setString(2, id);
+                    p.setString(3, serial);
+                    if (p.executeUpdate() != 1) {
+                        throw new SQLException("hardware token " + serial + " was taken meanwhile");
+                    }
+                }
+                return t;
+            } finally {
+                Arrays.fill(seed, (byte) 0);
+            }
+        });
+        if (registered == null) {
+            audit.record("hardware_token_register_failed", username, address, null, "serial=" + serial);
+            throw noMatch();
+        }
+        audit.record("hardware_token_registered", username, address, registered.id(), "serial=" + serial);
+        return tokens.view(registered, now);
+    }
+
+    /** The counter (HOTP) or time step (TOTP, ±1) that {@code code} is for, or null. */
+    private static Long matched(Pooled pooled, byte[] seed, String code, Instant now) {
+        if (TokenRecord.Otp.HOTP.equals(pooled.kind())) {
+            long found = new Hotp(pooled.digits()).find(seed, pooled.counter(), code, LOOK_AHEAD);
+            return found < 0 ? null : found;
+        }
+        Totp totp = new Totp("SHA1", pooled.digits(), pooled.period());
+        if (!totp.isWellFormed(code)) {
+            return null;
+        }
+        long step = totp.step(now);
+        Long found = null;
+        for (long s = step - 1; s <= step + 1; s++) {
+            if (totp.matches(seed, s, code) && found == null) {
+                found = s;
+            }
+        }
+        return found;
+    }
+
+    /** An unknown serial number takes about as long as a wrong code, so the time does not tell them apart. */
+    private void spendAsMuchTimeAsACheck(String code) {
+        byte[] dummy = new byte[20];
+        random.nextBytes(dummy);
+        new Hotp(6).find(dummy, 0, code == null || code.length() != 6 ? "000000" : code, LOOK_AHEAD);
+    }
+
+    private static ProblemException noMatch() {
+        return new ProblemException(422, ErrorCode.CODE_INVALID, "Not recognised",
+                "The serial number and the code do not match a hardware token you can register. Check the number "
+                        + "printed on the token, and enter the code it shows now.");
+    }
+}

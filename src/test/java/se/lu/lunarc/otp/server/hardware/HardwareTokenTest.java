@@ -1,0 +1,157 @@
+package se.lu.lunarc.otp.server.hardware;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import se.lu.lunarc.otp.api.Token;
+import se.lu.lunarc.otp.client.ApiException;
+import se.lu.lunarc.otp.client.EnrollmentClient;
+import se.lu.lunarc.otp.otp.Hotp;
+import se.lu.lunarc.otp.otp.Totp;
+import se.lu.lunarc.otp.server.ServerConfig;
+import se.lu.lunarc.otp.server.radius.RadClient;
+import se.lu.lunarc.otp.testing.CliRun;
+import se.lu.lunarc.otp.testing.TestRadius;
+import se.lu.lunarc.otp.testing.TestServer;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Hardware tokens end to end against the real backend: seeds imported with the command, registered by users over
+ * HTTP with the code the token shows, then logging in through {@code /validate} and RADIUS, with codes computed
+ * from the seeds (RFC 6030's HOTP example token, and a TOTP fob).
+ */
+class HardwareTokenTest {
+    static final byte[] RFC_SECRET = "12345678901234567890".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] FOB_SECRET = "a fob's seed, twenty".getBytes(StandardCharsets.US_ASCII);
+    static final Hotp HOTP8 = new Hotp(8);
+
+    @TempDir
+    Path dir;
+
+    private TestServer siteWithImportedTokens() throws Exception {
+        TestServer server = TestServer.start(dir.resolve("data"), null, 1); // alice and user00
+        Path config = dir.resolve("server.yaml");
+        Files.writeString(config, "listen: 127.0.0.1:0\ndataDir: data\nusers: {file: users.yaml}\n");
+        Path hotp = dir.resolve("event-tokens.pskcxml");
+        try (InputStream in = getClass().getResourceAsStream("rfc6030-figure3.pskcxml")) {
+            Files.write(hotp, in.readAllBytes());
+        }
+        Path fobs = dir.resolve("fobs.pskc");
+        StringBuilder packages = new StringBuilder();
+        for (String serial : List.of("FOB-0001", "FOB-0002")) {
+            packages.append("""
+                    <KeyPackage><DeviceInfo><SerialNo>%s</SerialNo></DeviceInfo>
+                      <Key Id="%s" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp">
+                        <Data><Secret><PlainValue>%s</PlainValue></Secret></Data></Key></KeyPackage>
+                    """.formatted(serial, serial, Base64.getEncoder().encodeToString(FOB_SECRET)));
+        }
+        Files.writeString(fobs, "<KeyContainer Version=\"1.0\" xmlns=\"urn:ietf:params:xml:ns:keyprov:pskc\">"
+                + packages + "</KeyContainer>");
+        for (Path file : List.of(hotp, fobs)) {
+            CliRun imported = CliRun.of(List.of("server", "tokens", "import"), file.toString(), "--config",
+                    config.toString());
+            assertThat(imported.exit()).as(imported.err()).isZero();
+        }
+        return server;
+    }
+
+    private static ApiException refused(ThrowingCall call) {
+        ApiException e = catchThrowableOfType(call::run, ApiException.class);
+        assertThat(e).as("refused").isNotNull();
+        return e;
+    }
+
+    interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+    @Test
+    void aUserRegistersAnEventTokenAndLogsInWithIt() throws Exception {
+        try (TestServer server = siteWithImportedTokens()) {
+            EnrollmentClient alice = server.signedIn("alice");
+            ApiException unknown = refused(() -> alice.registerHardwareToken("NO-SUCH-SERIAL", HOTP8.code(RFC_SECRET, 0)));
+            ApiException wrongCode = refused(() -> alice.registerHardwareToken("987654321", "00000000"));
+            assertThat(unknown.code()).isEqualTo("code_invalid");
+            assertThat(wrongCode.code()).isEqualTo(unknown.code());
+            assertThat(wrongCode.getMessage()).as("one answer for both").isEqualTo(unknown.getMessage());
+
+            Token registered = alice.registerHardwareToken(" 987654321 ", HOTP8.code(RFC_SECRET, 0));
+            assertThat(registered.name()).isEqualTo("Hardware token 987654321");
+            assertThat(registered.status()).isEqualTo("active");
+            assertThat(registered.type()).isEqualTo("hotp");
+            assertThat(alice.tokens()).extracting(Token::name).contains("Hardware token 987654321");
+
+            // someone else with the same serial number, and even a right code, gets the same answer
+            EnrollmentClient other = server.signedIn("user00");
+            ApiException taken = refused(() -> other.registerHardwareToken("987654321", HOTP8.code(RFC_SECRET, 1)));
+            assertThat(taken.getMessage()).isEqualTo(unknown.getMessage());
+
+            String key = server.serviceKey();
+            EnrollmentClient bridge = server.client();
+            assertThat(bridge.validate(key, "alice", HOTP8.code(RFC_SECRET, 1)).accepted()).isTrue();
+            assertThat(bridge.validate(key, "alice", HOTP8.code(RFC_SECRET, 1)).reason()).isEqualTo("code_replayed");
+            assertThat(bridge.validate(key, "alice", HOTP8.code(RFC_SECRET, 5)).accepted())
+                    .as("three presses without logging in: within the look-ahead").isTrue();
+            assertThat(bridge.validate(key, "alice", HOTP8.code(RFC_SECRET, 3)).accepted())
+                    .as("a code behind the counter").isFalse();
+            assertThat(bridge.validate(key, "alice", HOTP8.code(RFC_SECRET, 17)).accepted())
+                    .as("beyond the look-ahead of 10").isFalse();
+
+            // resync after many presses: two consecutive codes within 100
+            Token synced = alice.resync(registered.id(), HOTP8.code(RFC_SECRET, 60), HOTP8.code(RFC_SECRET, 61));
+            assertThat(synced.status()).isEqualTo("active");
+            assertThat(bridge.validate(key, "alice", HOTP8.code(RFC_SECRET, 61)).accepted()).as("spent by resync")
+                    .isFalse();
+            assertThat(bridge.validate(key, "alice", HOTP8.code(RFC_SECRET, 62)).accepted()).isTrue();
+
+            // and over RADIUS, as the cluster's login asks (the site's PAM checked the password)
+            try (TestRadius radius = TestRadius.start(server, ServerConfig.RadiusClient.OTP_ONLY,
+                    ServerConfig.Radius.REJECT, false)) {
+                RadClient login = RadClient.send(radius.port, radius.secret, "User-Name = alice",
+                        "User-Password = " + HOTP8.code(RFC_SECRET, 63));
+                assertThat(login.received()).isEqualTo("Access-Accept");
+                RadClient again = RadClient.send(radius.port, radius.secret, "User-Name = alice",
+                        "User-Password = " + HOTP8.code(RFC_SECRET, 63));
+                assertThat(again.received()).isEqualTo("Access-Reject");
+            }
+
+            String audit = Files.readString(server.dir.resolve("audit.jsonl"));
+            assertThat(audit).contains("\"event\":\"hardware_token_registered\"", "serial=987654321",
+                    "\"event\":\"hardware_token_register_failed\"", "serial=NO-SUCH-SERIAL");
+            assertThat(audit).doesNotContain(HOTP8.code(RFC_SECRET, 0));
+        }
+    }
+
+    @Test
+    void aTimeTokenRegistersWithItsCodeAndTriesPerSerialAreLimited() throws Exception {
+        try (TestServer server = siteWithImportedTokens()) {
+            Totp totp = new Totp("SHA1", 6, 30);
+            EnrollmentClient user = server.signedIn("user00");
+            Token fob = user.registerHardwareToken("FOB-0001", totp.code(FOB_SECRET, server.clock.instant()));
+            assertThat(fob.type()).isEqualTo("totp");
+            server.clock.advance(Duration.ofSeconds(30));
+            assertThat(server.client().validate(server.serviceKey(), "user00",
+                    totp.code(FOB_SECRET, server.clock.instant())).accepted()).isTrue();
+
+            // someone trying codes for a serial number: ten tries an hour, whoever makes them
+            EnrollmentClient guesser = server.signedIn("alice");
+            for (int i = 0; i < 10; i++) {
+                String guess = String.format("%06d", i);
+                ApiException e = refused(() -> guesser.registerHardwareToken("FOB-0002", guess));
+                assertThat(e.code()).as("try " + (i + 1)).isIn("code_invalid", "rate_limited");
+            }
+            ApiException limited = refused(() -> user.registerHardwareToken("FOB-0002",
+                    totp.code(FOB_SECRET, server.clock.instant())));
+            assertThat(limited.code()).isEqualTo("rate_limited");
+        }
+    }
+}
