@@ -7,8 +7,12 @@ import se.lu.lunarc.otp.api.Usernames;
 import se.lu.lunarc.otp.server.store.TokenRecord;
 import se.lu.lunarc.otp.server.store.TokenStore;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@code lunarc-otp server admin tokens list USER | revoke TOKEN-ID}. */
@@ -49,6 +53,63 @@ public final class AdminTokensCommand {
         }
     }
 
+    /** What {@code unassign} found: whether the serial is known, and the token made from it (null: none). */
+    private record Held(boolean known, TokenRecord token) {}
+
+    @Command(name = "unassign", mixinStandardHelpOptions = true,
+            description = "Return a hardware token to the pool: the user's token made from it is revoked, and "
+                    + "another user can register the token.")
+    int unassign(@Mixin HelpdeskOptions options, @Parameters(paramLabel = "SERIAL") String serial) throws Exception {
+        try (SiteStore site = options.open()) {
+            TokenStore store = new TokenStore(site.db().dialect());
+            Held held = site.db().inTransaction(c -> {
+                String tokenId;
+                try (PreparedStatement p = c.prepareStatement(
+                        "SELECT token_id, assigned_to FROM hardware_tokens WHERE serial = ?")) {
+                    p.setString(1, serial);
+                    try (ResultSet r = p.executeQuery()) {
+                        if (!r.next()) {
+                            return new Held(false, null);
+                        }
+                        tokenId = r.getString(2) == null ? null : r.getString(1);
+                    }
+                }
+                TokenRecord token = tokenId == null ? null : store.findById(c, tokenId).orElse(null);
+                // an event token's next holder cannot use the codes already spent
+                long counter = token == null ? 0 : Math.max(0, token.lastStep() + 1);
+                if (token != null && !TokenRecord.REVOKED.equals(token.status())) {
+                    store.update(c, token.withStatus(TokenRecord.REVOKED));
+                }
+                try (PreparedStatement p = c.prepareStatement("UPDATE hardware_tokens SET assigned_to = NULL, "
+                        + "token_id = NULL, counter = CASE WHEN kind = 'hotp' AND ? > counter THEN ? ELSE counter END "
+                        + "WHERE serial = ?")) {
+                    p.setLong(1, counter);
+                    p.setLong(2, counter);
+                    p.setString(3, serial);
+                    p.executeUpdate();
+                }
+                return new Held(true, token);
+            });
+            if (!held.known()) {
+                return options.refuse("No hardware token with the serial number " + serial + ".");
+            }
+            String owner = held.token() == null ? null : held.token().username();
+            if (owner != null) {
+                site.audit().record("hardware_token_unassigned", owner, "cli", held.token().id(), "serial=" + serial
+                        + " by=" + site.operator() + " (helpdesk)");
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("serial", serial);
+            json.put("wasAssignedTo", owner);
+            options.print(owner == null ? "Hardware token " + serial + " was not assigned to anyone."
+                    : "Hardware token " + serial + " is back in the pool; " + owner + "'s token made from it is "
+                    + "revoked.", json);
+            return 0;
+        } catch (SiteStore.Unusable e) {
+            return options.refuse(e.getMessage());
+        }
+    }
+
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = "Revoke a token (its secret is deleted); it can no longer log in.")
     int revoke(@Mixin HelpdeskOptions options, @Parameters(paramLabel = "TOKEN-ID") String id) throws Exception {
@@ -72,7 +133,7 @@ public final class AdminTokensCommand {
             }
             options.print(already ? "Token " + id + " (" + t.name() + " of " + t.username() + ") was revoked already."
                             : "Revoked token " + id + " (" + t.name() + " of " + t.username() + ").",
-                    java.util.Map.of("id", id, "user", t.username(), "revoked", true, "wasRevokedAlready", already));
+                    Map.of("id", id, "user", t.username(), "revoked", true, "wasRevokedAlready", already));
             return 0;
         } catch (SiteStore.Unusable e) {
             return options.refuse(e.getMessage());

@@ -37,9 +37,11 @@ class HardwareTokenTest {
     @TempDir
     Path dir;
 
+    private Path config;
+
     private TestServer siteWithImportedTokens() throws Exception {
         TestServer server = TestServer.start(dir.resolve("data"), null, 1); // alice and user00
-        Path config = dir.resolve("server.yaml");
+        config = dir.resolve("server.yaml");
         Files.writeString(config, "listen: 127.0.0.1:0\ndataDir: data\nusers: {file: users.yaml}\n");
         Path hotp = dir.resolve("event-tokens.pskcxml");
         try (InputStream in = getClass().getResourceAsStream("rfc6030-figure3.pskcxml")) {
@@ -128,6 +130,37 @@ class HardwareTokenTest {
             assertThat(audit).contains("\"event\":\"hardware_token_registered\"", "serial=987654321",
                     "\"event\":\"hardware_token_register_failed\"", "serial=NO-SUCH-SERIAL");
             assertThat(audit).doesNotContain(HOTP8.code(RFC_SECRET, 0));
+        }
+    }
+
+    @Test
+    void theHelpdeskReturnsATokenToThePoolForTheNextUser() throws Exception {
+        try (TestServer server = siteWithImportedTokens()) {
+            EnrollmentClient alice = server.signedIn("alice");
+            Token first = alice.registerHardwareToken("987654321", HOTP8.code(RFC_SECRET, 0));
+            String key = server.serviceKey();
+            assertThat(server.client().validate(key, "alice", HOTP8.code(RFC_SECRET, 1)).accepted()).isTrue();
+
+            CliRun unassign = CliRun.of(List.of("server", "admin", "tokens", "unassign"), "987654321", "--config",
+                    config.toString(), "--json");
+            assertThat(unassign.exit()).as(unassign.err()).isZero();
+            assertThat(unassign.out().strip()).isEqualTo("{\"serial\":\"987654321\",\"wasAssignedTo\":\"alice\"}");
+            assertThat(alice.tokens()).filteredOn(t -> t.id().equals(first.id())).extracting(Token::status)
+                    .containsExactly("revoked");
+            assertThat(server.client().validate(key, "alice", HOTP8.code(RFC_SECRET, 2)).accepted()).isFalse();
+
+            // the next holder: codes alice spent are behind the counter now; the next one registers
+            EnrollmentClient next = server.signedIn("user00");
+            ApiException spent = refused(() -> next.registerHardwareToken("987654321", HOTP8.code(RFC_SECRET, 1)));
+            assertThat(spent.code()).isEqualTo("code_invalid");
+            assertThat(next.registerHardwareToken("987654321", HOTP8.code(RFC_SECRET, 2)).status()).isEqualTo("active");
+
+            CliRun unknown = CliRun.of(List.of("server", "admin", "tokens", "unassign"), "NOPE", "--config",
+                    config.toString());
+            assertThat(unknown.exit()).isEqualTo(1);
+            assertThat(unknown.err()).contains("No hardware token with the serial number NOPE");
+            assertThat(Files.readString(server.dir.resolve("audit.jsonl")))
+                    .contains("\"event\":\"hardware_token_unassigned\"", "serial=987654321 by=");
         }
     }
 
