@@ -29,7 +29,7 @@ import java.util.UUID;
 /**
  * A user registers an imported hardware token by its serial number and the code it shows now. Both must match a
  * token nobody has yet; an unknown serial, a serial someone else has and a wrong code all get one answer, so serial
- * numbers cannot be found by trying. Tries are limited per user and per serial number.
+ * numbers cannot be found by trying. Tries are limited per address, per user and per serial number.
  */
 public final class HardwareTokens {
     /** Presses of an event token before its first use that registration still finds. */
@@ -46,6 +46,7 @@ public final class HardwareTokens {
     private final ServerConfig.Tokens limits;
     private final RateLimiter perUser;
     private final RateLimiter perSerial;
+    private final RateLimiter perAddress;
     private final SecureRandom random = new SecureRandom();
 
     public HardwareTokens(ServerConfig config, Database db, SecretCipher cipher, AuditLog audit, Clock clock,
@@ -59,12 +60,14 @@ public final class HardwareTokens {
         this.limits = config.tokens();
         this.perUser = rateLimits.limiter("hardware-register-user", config.limits().tokenCodePerUser());
         this.perSerial = rateLimits.limiter("hardware-register-serial", PER_SERIAL);
+        this.perAddress = rateLimits.limiter("hardware-register-address", config.limits().codePerAddress());
     }
 
     /** The pool's row for a serial number, as far as registration needs it. */
     private record Pooled(String kind, int digits, int period, long counter, byte[] sealed) {}
 
     public Token register(String username, String rawSerial, String code, String address) throws SQLException {
+        perAddress.take(address, "hardware token registrations");
         perUser.take(username, "hardware token registrations");
         String serial = rawSerial == null ? "" : rawSerial.strip();
         if (serial.isEmpty() || serial.length() > 64) {
