@@ -31,7 +31,7 @@ public final class AdminTokensCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List USER's tokens, revoked ones too.")
-    int list(@Mixin HelpdeskOptions options, @Parameters(paramLabel = "USER") String user) throws Exception {
+    int list(@Mixin AdminOptions options, @Parameters(paramLabel = "USER") String user) throws Exception {
         if (!Usernames.isValid(user)) {
             return options.refuse("Not a username: " + user);
         }
@@ -59,7 +59,7 @@ public final class AdminTokensCommand {
     @Command(name = "unassign", mixinStandardHelpOptions = true,
             description = "Return a hardware token to the pool: the user's token made from it is revoked, and "
                     + "another user can register the token.")
-    int unassign(@Mixin HelpdeskOptions options, @Parameters(paramLabel = "SERIAL") String serial) throws Exception {
+    int unassign(@Mixin AdminOptions options, @Parameters(paramLabel = "SERIAL") String serial) throws Exception {
         try (SiteStore site = options.open()) {
             TokenStore store = new TokenStore(site.db().dialect());
             Held held = site.db().inTransaction(c -> {
@@ -112,7 +112,7 @@ public final class AdminTokensCommand {
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = "Revoke a token (its secret is deleted); it can no longer log in.")
-    int revoke(@Mixin HelpdeskOptions options, @Parameters(paramLabel = "TOKEN-ID") String id) throws Exception {
+    int revoke(@Mixin AdminOptions options, @Parameters(paramLabel = "TOKEN-ID") String id) throws Exception {
         try (SiteStore site = options.open()) {
             TokenStore store = new TokenStore(site.db().dialect());
             Optional<TokenRecord> before = site.db().inTransaction(c -> {

@@ -24,7 +24,7 @@ public final class UnlockCommand implements java.util.concurrent.Callable<Intege
             "sms-code-failures-user"};
 
     @Mixin
-    HelpdeskOptions options;
+    AdminOptions options;
 
     @Parameters(paramLabel = "USER")
     String user;

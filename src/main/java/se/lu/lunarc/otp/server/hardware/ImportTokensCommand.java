@@ -1,22 +1,19 @@
 package se.lu.lunarc.otp.server.hardware;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import se.lu.lunarc.otp.server.admin.AdminOptions;
 import se.lu.lunarc.otp.server.admin.SiteStore;
 import se.lu.lunarc.otp.server.store.StoreMigration;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -37,8 +34,8 @@ public final class ImportTokensCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE.pskc", description = "The vendor's PSKC file.")
     Path file;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The server's configuration.")
-    Path config;
+    @Mixin
+    AdminOptions options;
 
     @ArgGroup(exclusive = true)
     Unlocking unlocking;
@@ -53,38 +50,27 @@ public final class ImportTokensCommand implements Callable<Integer> {
         Path passphraseFile;
     }
 
-    @Option(names = "--json", description = "Print the outcome as JSON.")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Pskc.Unlock unlock;
         try {
             unlock = unlock();
         } catch (IOException e) {
-            err.println("Nothing imported: the key or passphrase file cannot be read (" + e.getClass().getSimpleName()
-                    + ")");
-            return 2;
+            return options.fail(2, "Nothing imported: the key or passphrase file cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
         }
         List<Pskc.Seed> seeds;
         try (InputStream in = Files.newInputStream(file)) {
             seeds = Pskc.read(in, unlock);
         } catch (Pskc.Refused e) {
-            err.println("Nothing imported from " + file + ": " + e.getMessage());
-            return 1;
+            return options.refuse("Nothing imported from " + file + ": " + e.getMessage());
         } finally {
             wipe(unlock);
         }
         List<String> imported = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        Clock clock = Clock.systemUTC();
-        try (SiteStore site = SiteStore.open(config, clock)) {
-            long now = clock.instant().getEpochSecond();
+        try (SiteStore site = options.open()) {
+            long now = options.clock.instant().getEpochSecond();
             site.db().inTransaction(c -> {
                 imported.clear(); // a transaction PostgreSQL runs again starts from nothing
                 skipped.clear();
@@ -97,23 +83,17 @@ public final class ImportTokensCommand implements Callable<Integer> {
             site.audit().record("hardware_tokens_imported", null, "cli", null, "file=" + file.getFileName()
                     + " imported=" + imported.size() + " skipped=" + skipped.size() + " by=" + site.operator());
         } catch (SiteStore.Unusable e) {
-            err.println("Nothing imported: " + e.getMessage());
-            return 1;
+            return options.refuse("Nothing imported: " + e.getMessage());
         } finally {
             seeds.forEach(Pskc.Seed::wipe);
         }
-        if (json) {
-            Map<String, Object> outcome = new LinkedHashMap<>();
-            outcome.put("file", file.getFileName().toString());
-            outcome.put("imported", imported);
-            outcome.put("skipped", skipped);
-            out.println(new ObjectMapper().writeValueAsString(outcome));
-        } else {
-            out.println("Imported " + imported.size() + " hardware token(s) from " + file.getFileName() + ".");
-            if (!skipped.isEmpty()) {
-                out.println("Skipped " + skipped.size() + " already imported: " + String.join(", ", skipped));
-            }
-        }
+        Map<String, Object> outcome = new LinkedHashMap<>();
+        outcome.put("file", file.getFileName().toString());
+        outcome.put("imported", imported);
+        outcome.put("skipped", skipped);
+        options.print("Imported " + imported.size() + " hardware token(s) from " + file.getFileName() + "."
+                + (skipped.isEmpty() ? "" : "\nSkipped " + skipped.size() + " already imported: "
+                + String.join(", ", skipped)), outcome);
         return 0;
     }
 

@@ -10,8 +10,8 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.time.Clock;
 
-/** What every helpdesk command takes: the server's configuration, and {@code --json}. */
-final class HelpdeskOptions {
+/** What every administrator's command takes: the server's configuration, and {@code --json}. */
+public final class AdminOptions {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The server's configuration.")
     Path config;
 
@@ -21,13 +21,14 @@ final class HelpdeskOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    final Clock clock = Clock.systemUTC();
+    public final Clock clock = Clock.systemUTC();
 
-    SiteStore open() throws Exception {
+    public SiteStore open() throws Exception {
         return SiteStore.open(config, clock);
     }
 
-    void print(String text, Object asJson) throws Exception {
+    /** {@code text}, or with {@code --json} the JSON of {@code asJson}. */
+    public void print(String text, Object asJson) throws Exception {
         if (json) {
             spec.commandLine().getOut().println(new ObjectMapper().registerModule(new JavaTimeModule())
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(asJson));
@@ -36,8 +37,14 @@ final class HelpdeskOptions {
         }
     }
 
-    int refuse(String message) {
+    /** Says why nothing was done; the exit status 1. */
+    public int refuse(String message) {
+        return fail(1, message);
+    }
+
+    /** Says why nothing was done; {@code status}. */
+    public int fail(int status, String message) {
         spec.commandLine().getErr().println(message);
-        return 1;
+        return status;
     }
 }
