@@ -253,40 +253,54 @@ public final class TokenService {
      */
     public record Lookup(Long step, boolean replayed) {}
 
-    static final int HOTP_LOOK_AHEAD = 10;
+    public static final int HOTP_LOOK_AHEAD = 10;
     static final int HOTP_RESYNC_WINDOW = 100;
 
     public Lookup lookUp(TokenRecord t, String code, Instant now, int window) {
-        TokenRecord.Otp otp = t.otp();
-        if (code == null || code.length() != otp.digits() || !code.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+        if (!isWellFormed(t.otp(), code)) {
             return new Lookup(null, false);
         }
         byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
         try {
-            if (otp.hotp()) {
-                Hotp hotp = new Hotp(otp.digits());
-                long found = hotp.find(secret, t.lastStep() + 1, code, HOTP_LOOK_AHEAD);
-                boolean replayed = found < 0 && t.lastStep() >= 0
-                        && Totp.constantTimeEquals(hotp.code(secret, t.lastStep()), code);
-                return new Lookup(found < 0 ? null : found, replayed);
-            }
-            Totp totp = otp.equals(TokenRecord.Otp.APP) ? TOTP : new Totp("SHA1", otp.digits(), otp.periodSeconds());
-            long centre = totp.step(now) + t.driftSteps();
-            Long found = null;
-            boolean replayed = false;
-            // every candidate is computed, so the time taken does not tell which one matched
-            for (long s = centre - window; s <= centre + window; s++) {
-                boolean matches = totp.matches(secret, s, code);
-                boolean nearer = found == null || Math.abs(s - centre) < Math.abs(found - centre);
-                if (matches && s > t.lastStep() && nearer) {
-                    found = s;
-                }
-                replayed |= matches && s <= t.lastStep();
-            }
-            return new Lookup(found, replayed);
+            return lookUp(t.otp(), secret, t.lastStep(), t.driftSteps(), code, now, window);
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
+    }
+
+    /**
+     * The same for a secret in hand, with {@code lastStep} the last step (TOTP) or counter (HOTP) accepted: also
+     * what registering a hardware token checks its first code with.
+     */
+    public static Lookup lookUp(TokenRecord.Otp otp, byte[] secret, long lastStep, long driftSteps, String code,
+                                Instant now, int window) {
+        if (!isWellFormed(otp, code)) {
+            return new Lookup(null, false);
+        }
+        if (otp.hotp()) {
+            Hotp hotp = new Hotp(otp.digits());
+            long found = hotp.find(secret, lastStep + 1, code, HOTP_LOOK_AHEAD);
+            boolean replayed = found < 0 && lastStep >= 0 && Totp.constantTimeEquals(hotp.code(secret, lastStep), code);
+            return new Lookup(found < 0 ? null : found, replayed);
+        }
+        Totp totp = otp.equals(TokenRecord.Otp.APP) ? TOTP : new Totp("SHA1", otp.digits(), otp.periodSeconds());
+        long centre = totp.step(now) + driftSteps;
+        Long found = null;
+        boolean replayed = false;
+        // every candidate is computed, so the time taken does not tell which one matched
+        for (long s = centre - window; s <= centre + window; s++) {
+            boolean matches = totp.matches(secret, s, code);
+            boolean nearer = found == null || Math.abs(s - centre) < Math.abs(found - centre);
+            if (matches && s > lastStep && nearer) {
+                found = s;
+            }
+            replayed |= matches && s <= lastStep;
+        }
+        return new Lookup(found, replayed);
+    }
+
+    private static boolean isWellFormed(TokenRecord.Otp otp, String code) {
+        return code != null && code.length() == otp.digits() && code.chars().allMatch(ch -> ch >= '0' && ch <= '9');
     }
 
     private TokenRecord require(Connection c, String username, String id) throws SQLException {

@@ -3,7 +3,6 @@ package se.lu.lunarc.otp.server.hardware;
 import se.lu.lunarc.otp.api.ErrorCode;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.otp.Hotp;
-import se.lu.lunarc.otp.otp.Totp;
 import se.lu.lunarc.otp.server.ProblemException;
 import se.lu.lunarc.otp.server.RateLimiter;
 import se.lu.lunarc.otp.server.RateLimits;
@@ -32,8 +31,6 @@ import java.util.UUID;
  * numbers cannot be found by trying. Tries are limited per address, per user and per serial number.
  */
 public final class HardwareTokens {
-    /** Presses of an event token before its first use that registration still finds. */
-    static final int LOOK_AHEAD = 10;
     /** Tries for one serial number, from any user, per hour. */
     static final ServerConfig.Limit PER_SERIAL = new ServerConfig.Limit(10, 3600);
 
@@ -132,31 +129,21 @@ public final class HardwareTokens {
         return tokens.view(registered, now);
     }
 
-    /** The counter (HOTP) or time step (TOTP, ±1) that {@code code} is for, or null. */
+    /**
+     * The counter (HOTP, from the pool's counter on) or time step (TOTP, ±1) that {@code code} is for, or null:
+     * checked as a login checks it.
+     */
     private static Long matched(Pooled pooled, byte[] seed, String code, Instant now) {
-        if (TokenRecord.Otp.HOTP.equals(pooled.kind())) {
-            long found = new Hotp(pooled.digits()).find(seed, pooled.counter(), code, LOOK_AHEAD);
-            return found < 0 ? null : found;
-        }
-        Totp totp = new Totp("SHA1", pooled.digits(), pooled.period());
-        if (!totp.isWellFormed(code)) {
-            return null;
-        }
-        long step = totp.step(now);
-        Long found = null;
-        for (long s = step - 1; s <= step + 1; s++) {
-            if (totp.matches(seed, s, code) && found == null) {
-                found = s;
-            }
-        }
-        return found;
+        TokenRecord.Otp otp = new TokenRecord.Otp(pooled.kind(), pooled.digits(), pooled.period(), null);
+        return TokenService.lookUp(otp, seed, pooled.counter() - 1, 0, code, now, 1).step();
     }
 
     /** An unknown serial number takes about as long as a wrong code, so the time does not tell them apart. */
     private void spendAsMuchTimeAsACheck(String code) {
         byte[] dummy = new byte[20];
         random.nextBytes(dummy);
-        new Hotp(6).find(dummy, 0, code == null || code.length() != 6 ? "000000" : code, LOOK_AHEAD);
+        new Hotp(6).find(dummy, 0, code == null || code.length() != 6 ? "000000" : code,
+                TokenService.HOTP_LOOK_AHEAD);
     }
 
     private static ProblemException noMatch() {
