@@ -150,9 +150,17 @@ public final class EnrollmentClient implements AutoCloseable {
 
     /** Registers the hardware token with this serial number, by the code it shows now; it is active at once. */
     public Token registerHardwareToken(String serial, String code) throws ApiException {
+        return registerHardwareToken(serial, code, null);
+    }
+
+    /** The same, with the display name the user chose ({@code null}: the server's "Hardware token SERIAL"). */
+    public Token registerHardwareToken(String serial, String code, String name) throws ApiException {
         return call("POST", "tokens/hardware", g -> {
             field(g, "serial", serial);
             field(g, "code", code);
+            if (name != null) {
+                field(g, "name", name);
+            }
         }, Token.class);
     }
 

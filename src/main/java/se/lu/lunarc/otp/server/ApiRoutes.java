@@ -41,7 +41,7 @@ final class ApiRoutes {
 
     record ResyncBody(String code1, String code2) {}
 
-    record HardwareBody(String serial, String code) {}
+    record HardwareBody(String serial, String code, String name) {}
 
     record ValidateBody(String username, String code, String source) {}
 
@@ -107,7 +107,8 @@ final class ApiRoutes {
                 new ApiRoute(POST, BASE + "/tokens/hardware", ctx -> {
                     String user = user(ctx);
                     HardwareBody body = body(ctx, HardwareBody.class);
-                    ctx.status(201).json(b.hardware.register(user, body.serial(), body.code(), address(ctx)));
+                    String name = body.name() == null ? null : TokenNames.validated(body.name());
+                    ctx.status(201).json(b.hardware.register(user, body.serial(), body.code(), name, address(ctx)));
                 }),
                 new ApiRoute(POST, BASE + "/tokens/{id}/activate", ctx -> {
                     String user = user(ctx);

@@ -90,7 +90,7 @@ class OpenApiContractTest {
             c.validate(server.serviceKey(), "alice", server.codeAt(created, 1));
             c.sessions();
             // a serial number no token has: refused, as a wrong code would be
-            assertThat(catchThrowable(() -> c.registerHardwareToken("NO-SUCH-SERIAL", "123456")))
+            assertThat(catchThrowable(() -> c.registerHardwareToken("NO-SUCH-SERIAL", "123456", "Lab fob")))
                     .isInstanceOf(se.lu.lunarc.otp.client.ApiException.class);
             CreatedToken other = c.createToken("Spare");
             c.revoke(other.token().id());

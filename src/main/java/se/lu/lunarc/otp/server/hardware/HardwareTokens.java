@@ -63,7 +63,11 @@ public final class HardwareTokens {
     /** The pool's row for a serial number, as far as registration needs it. */
     private record Pooled(String kind, int digits, int period, long counter, byte[] sealed) {}
 
-    public Token register(String username, String rawSerial, String code, String address) throws SQLException {
+    /**
+     * {@code name}: the name the user chose, already validated, or null for "Hardware token SERIAL".
+     */
+    public Token register(String username, String rawSerial, String code, String name, String address)
+            throws SQLException {
         perAddress.take(address, "hardware token registrations");
         perUser.take(username, "hardware token registrations");
         String serial = rawSerial == null ? "" : rawSerial.strip();
@@ -97,13 +101,13 @@ public final class HardwareTokens {
                     throw new ProblemException(409, ErrorCode.TOKEN_LIMIT, "Too many tokens",
                             "You already have " + limits.maxPerUser() + " tokens. Revoke one you no longer use first.");
                 }
-                String name = "Hardware token " + serial;
-                if (store.nameTaken(c, username, name, null)) {
+                String chosen = name != null ? name : "Hardware token " + serial;
+                if (store.nameTaken(c, username, chosen, null)) {
                     throw new ProblemException(409, ErrorCode.NAME_TAKEN, "Name in use",
-                            "You already have a token called \"" + name + "\". Rename it first.");
+                            "You already have a token called \"" + chosen + "\". Choose another name.");
                 }
                 String id = UUID.randomUUID().toString();
-                TokenRecord t = new TokenRecord(id, username, name, TokenRecord.ACTIVE, cipher.encrypt(seed, id), now,
+                TokenRecord t = new TokenRecord(id, username, chosen, TokenRecord.ACTIVE, cipher.encrypt(seed, id), now,
                         null, now, now.plus(Duration.ofDays(limits.lifetimeDays())), now, matched, 0, 0, null,
                         new TokenRecord.Otp(pooled.kind(), pooled.digits(), pooled.period(), serial));
                 store.insert(c, t);

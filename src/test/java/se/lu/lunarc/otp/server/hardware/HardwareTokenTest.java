@@ -10,6 +10,7 @@ import se.lu.lunarc.otp.otp.Totp;
 import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.server.radius.RadClient;
 import se.lu.lunarc.otp.testing.CliRun;
+import se.lu.lunarc.otp.testing.HardwareFobs;
 import se.lu.lunarc.otp.testing.TestRadius;
 import se.lu.lunarc.otp.testing.TestServer;
 
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,17 +47,7 @@ class HardwareTokenTest {
         try (InputStream in = getClass().getResourceAsStream("rfc6030-figure3.pskcxml")) {
             Files.write(hotp, in.readAllBytes());
         }
-        Path fobs = dir.resolve("fobs.pskc");
-        StringBuilder packages = new StringBuilder();
-        for (String serial : List.of("FOB-0001", "FOB-0002")) {
-            packages.append("""
-                    <KeyPackage><DeviceInfo><SerialNo>%s</SerialNo></DeviceInfo>
-                      <Key Id="%s" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp">
-                        <Data><Secret><PlainValue>%s</PlainValue></Secret></Data></Key></KeyPackage>
-                    """.formatted(serial, serial, Base64.getEncoder().encodeToString(FOB_SECRET)));
-        }
-        Files.writeString(fobs, "<KeyContainer Version=\"1.0\" xmlns=\"urn:ietf:params:xml:ns:keyprov:pskc\">"
-                + packages + "</KeyContainer>");
+        Path fobs = HardwareFobs.write(dir.resolve("fobs.pskc"), FOB_SECRET, "FOB-0001", "FOB-0002");
         for (Path file : List.of(hotp, fobs)) {
             CliRun imported = CliRun.of(List.of("server", "tokens", "import"), file.toString(), "--config",
                     config.toString());
@@ -169,7 +159,11 @@ class HardwareTokenTest {
         try (TestServer server = siteWithImportedTokens()) {
             Totp totp = new Totp("SHA1", 6, 30);
             EnrollmentClient user = server.signedIn("user00");
+            ApiException badName = refused(() -> user.registerHardwareToken("FOB-0001",
+                    totp.code(FOB_SECRET, server.clock.instant()), "Lab\u0007fob"));
+            assertThat(badName.code()).as("a name the rules refuse, before any code is checked").isEqualTo("name_invalid");
             Token fob = user.registerHardwareToken("FOB-0001", totp.code(FOB_SECRET, server.clock.instant()));
+            assertThat(fob.name()).as("no name chosen: the serial number's").isEqualTo("Hardware token FOB-0001");
             assertThat(fob.type()).isEqualTo("totp");
             server.clock.advance(Duration.ofSeconds(30));
             assertThat(server.client().validate(server.serviceKey(), "user00",
