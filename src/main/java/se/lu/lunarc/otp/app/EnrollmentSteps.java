@@ -11,7 +11,7 @@ import se.lu.lunarc.otp.client.ApiException;
  */
 public final class EnrollmentSteps {
     /** What the user sees: one window screen, or one part of the terminal's dialogue. */
-    public enum Step { SIGN_IN, SMS_CODE, ACCOUNT, NAME, QR, ACTIVATE }
+    public enum Step { SIGN_IN, SMS_CODE, ACCOUNT, NAME, QR, ACTIVATE, HARDWARE }
 
     /** What the user did on a step, or what a step's request answered. */
     public enum Move {
@@ -25,6 +25,8 @@ public final class EnrollmentSteps {
         NEW_TOKEN,
         /** From the token list: activate a pending token whose key was shown before. */
         FINISH_PENDING,
+        /** From the token list: register a hardware token by its serial number and current code. */
+        REGISTER_HARDWARE,
         /** The session ended by the user's wish. */
         LOG_OUT
     }
@@ -63,6 +65,11 @@ public final class EnrollmentSteps {
             case ACCOUNT -> switch (move) {
                 case NEW_TOKEN -> Step.NAME;
                 case FINISH_PENDING -> Step.ACTIVATE;
+                case REGISTER_HARDWARE -> Step.HARDWARE;
+                default -> null;
+            };
+            case HARDWARE -> switch (move) {
+                case DONE, BACK, CANCEL -> Step.ACCOUNT;
                 default -> null;
             };
             case NAME -> switch (move) {

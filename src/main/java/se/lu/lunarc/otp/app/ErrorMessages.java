@@ -29,6 +29,14 @@ public final class ErrorMessages {
         return rb.getString("error.kind." + e.kind().name());
     }
 
+    /**
+     * A hardware token's registration failed: the server gives one answer for an unknown serial number, a token
+     * someone else has and a wrong code, so the message names both things to check, and counts no tries.
+     */
+    public static String forHardwareToken(ResourceBundle rb, ApiException e) {
+        return e.is(se.lu.lunarc.otp.api.ErrorCode.CODE_INVALID) ? rb.getString("hardware.noMatch") : text(rb, e);
+    }
+
     /** Whether trying the same thing again may help (network trouble, a directory down), so the banner offers Retry. */
     public static boolean retryable(ApiException e) {
         return e.kind() == ApiException.Kind.UNREACHABLE || e.kind() == ApiException.Kind.TIMEOUT

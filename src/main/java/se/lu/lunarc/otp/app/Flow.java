@@ -49,6 +49,11 @@ public final class Flow {
         };
     }
 
+    /** The name a hardware token gets unless the user chooses another: "Hardware token SERIAL", in their language. */
+    public static String hardwareTokenName(ResourceBundle rb, String serial) {
+        return java.text.MessageFormat.format(rb.getString("hardware.defaultName"), serial.strip());
+    }
+
     /** A token's date as both clients show it: the date, or "Never" for one that has not happened. */
     public static String date(Instant when, DateTimeFormatter format, ResourceBundle rb) {
         return when == null ? rb.getString("token.never") : format.format(when);

@@ -90,6 +90,7 @@ public final class TextWizard {
                     case NAME -> name();
                     case QR -> showQr();
                     case ACTIVATE -> activate();
+                    case HARDWARE -> hardware();
                 }
             }
         } catch (EndOfInput e) {
@@ -129,7 +130,11 @@ public final class TextWizard {
     }
 
     private void error(ApiException e) {
-        line("! " + ErrorMessages.text(rb, e));
+        error(e, ErrorMessages.text(rb, e));
+    }
+
+    private void error(ApiException e, String message) {
+        line("! " + message);
         if (Flow.showDetails(e)) {
             line("  " + t("text.details") + " " + e.diagnostics());
         }
@@ -137,12 +142,16 @@ public final class TextWizard {
 
     /** A request of the current step failed: the flow decides whether the step is tried again; then says so. */
     private void failed(ApiException e) {
+        failed(e, ErrorMessages.text(rb, e));
+    }
+
+    private void failed(ApiException e, String message) {
         EnrollmentSteps.Step from = steps.step();
         EnrollmentSteps.AfterFailure after = steps.failed(e);
         if (!after.stays(from)) {
             leftEnrollment(); // first: the message stays on screen when the key goes
         }
-        error(e);
+        error(e, message);
         if (after.startAgain()) {
             term.println(t("code.startAgain"));
         }
@@ -249,6 +258,8 @@ public final class TextWizard {
             String choice = ask("> ");
             if (choice.equalsIgnoreCase("n")) {
                 steps.move(Move.NEW_TOKEN);
+            } else if (choice.equalsIgnoreCase("h")) {
+                steps.move(Move.REGISTER_HARDWARE);
             } else if (choice.equalsIgnoreCase("q")) {
                 client.logout();
                 steps.move(Move.LOG_OUT);
@@ -340,6 +351,40 @@ public final class TextWizard {
             steps.move(Move.DONE);
         } catch (ApiException e) {
             failed(e);
+        }
+    }
+
+    // ---- a hardware token ------------------------------------------------------------------------------------
+
+    /** The serial number printed on the token, the code it shows now, and a name (its default named). */
+    private void hardware() throws IOException {
+        term.println("");
+        term.println("== " + t("hardware.title") + " ==");
+        term.println(t("hardware.text"));
+        String serial = ask(t("text.hardwareSerial")).strip();
+        if (serial.isEmpty()) {
+            steps.move(Move.BACK);
+            return;
+        }
+        String code = askCode(t("text.hardwareCode")).strip();
+        String suggested = Flow.hardwareTokenName(rb, serial);
+        String name;
+        while (true) {
+            String typed = ask(t("text.hardwareName", suggested));
+            name = typed.isBlank() ? suggested : typed;
+            TokenNameRule broken = TokenNameRule.broken(name, TokenNameRule.namesInUse(tokens));
+            if (broken == null) {
+                break;
+            }
+            term.println("! " + t(broken.messageKey()));
+        }
+        try {
+            Token registered = client.registerHardwareToken(serial, code, name.strip());
+            steps.move(Move.DONE);
+            term.println("* " + t("hardware.success", registered.name()));
+        } catch (ApiException e) {
+            // the same step again: the serial number and a new code are asked afresh
+            failed(e, ErrorMessages.forHardwareToken(rb, e));
         }
     }
 

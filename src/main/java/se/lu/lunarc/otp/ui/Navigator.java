@@ -51,6 +51,7 @@ public final class Navigator {
             case NAME -> "enroll/Name.fxml";
             case QR -> "enroll/Qr.fxml";
             case ACTIVATE -> "enroll/Activate.fxml";
+            case HARDWARE -> "enroll/Hardware.fxml";
         };
     }
 

@@ -51,6 +51,10 @@ class FlowTest {
         assertThat(steps.move(Move.BACK)).as("a pending token's key was shown long ago: nothing to go back to")
                 .isEqualTo(Step.ACCOUNT);
 
+        assertThat(steps.move(Move.REGISTER_HARDWARE)).isEqualTo(Step.HARDWARE);
+        assertThat(steps.move(Move.DONE)).as("registered: the list shows it").isEqualTo(Step.ACCOUNT);
+        assertThat(at(Move.DONE, Move.DONE, Move.REGISTER_HARDWARE, Move.BACK).step()).isEqualTo(Step.ACCOUNT);
+
         assertThat(at(Move.DONE, Move.BACK).step()).isEqualTo(Step.SIGN_IN);
         assertThat(at(Move.DONE, Move.DONE, Move.NEW_TOKEN, Move.CANCEL).step()).isEqualTo(Step.ACCOUNT);
         assertThat(at(Move.DONE, Move.DONE, Move.NEW_TOKEN, Move.DONE, Move.CANCEL).step()).isEqualTo(Step.ACCOUNT);

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import se.lu.lunarc.otp.otp.OtpAuthUri;
+import se.lu.lunarc.otp.otp.Totp;
+import se.lu.lunarc.otp.testing.HardwareFobs;
 import se.lu.lunarc.otp.testing.TestServer;
 import se.lu.lunarc.otp.app.ClientSettings;
 
@@ -192,6 +194,39 @@ class TextModeTest {
             Files.createDirectories(transcript.getParent());
             Files.writeString(transcript, s.output());
         }
+    }
+
+    @Test
+    void aKeyFobIsRegisteredInTheTerminalAndThenLogsIn() throws Exception {
+        byte[] seed = "a fob's seed, twenty".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Totp fob = new Totp("SHA1", 6, 30);
+        HardwareFobs.importInto(server, dir, HardwareFobs.write(dir.resolve("fobs.pskc"), seed, "FOB-0001"));
+        try (TextSession s = new TextSession(settings(), TerminalQr.Style.UNICODE, 100)) {
+            signIn(s);
+            s.type("h");
+            assertThat(s.expect("Serial number printed on the token (empty = back): ")).contains("Register hardware token");
+            s.type("FOB-0001");
+            s.expect("Code the token shows now, not shown: ");
+            String right = fob.code(seed, server.clock.instant());
+            s.type(right.equals("000000") ? "111111" : "000000");
+            s.expect("Display name (empty = \"Hardware token FOB-0001\"): ");
+            s.type("");
+            assertThat(s.expect("Serial number printed on the token (empty = back): "))
+                    .contains("! The serial number and the code do not match a hardware token you can register.")
+                    .doesNotContain("tries left");
+            s.type("FOB-0001");
+            s.expect("Code the token shows now, not shown: ");
+            s.type(right);
+            s.expect("Display name (empty = \"Hardware token FOB-0001\"): ");
+            s.type("");
+            assertThat(s.expect("> ")).contains("* \"Hardware token FOB-0001\" is registered and active",
+                    "1. Hardware token FOB-0001  [Active]");
+            s.type("q");
+            s.expect("You have logged out.");
+        }
+        server.clock.advance(Duration.ofSeconds(30));
+        assertThat(server.client().validate(server.serviceKey(), "alice", fob.code(seed, server.clock.instant()))
+                .accepted()).isTrue();
     }
 
     @Test

@@ -3,11 +3,7 @@ package se.lu.lunarc.otp.ui;
 import se.lu.lunarc.otp.app.ClientSettings;
 
 import com.google.zxing.ReaderException;
-import javafx.scene.Node;
-import javafx.scene.Parent;
-import javafx.scene.control.Control;
 import javafx.scene.control.Label;
-import javafx.scene.control.Labeled;
 import javafx.scene.control.ListView;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
@@ -19,8 +15,6 @@ import se.lu.lunarc.otp.testing.TestServer;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,26 +31,6 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
         close();
         if (server != null) {
             server.close();
-        }
-    }
-
-    /** Focusable controls without a name a screen reader can say. */
-    List<String> unnamedControls() {
-        List<String> missing = new ArrayList<>();
-        collect(stage.getScene().getRoot(), missing);
-        return missing;
-    }
-
-    private void collect(Node n, List<String> missing) {
-        if (n instanceof Control c && c.isVisible() && c.isFocusTraversable() && !(c instanceof javafx.scene.control.ScrollPane)) {
-            boolean named = c.getAccessibleText() != null && !c.getAccessibleText().isBlank()
-                    || c instanceof Labeled l && l.getText() != null && !l.getText().isBlank();
-            if (!named) {
-                missing.add(c.getClass().getSimpleName() + (c.getId() == null ? "" : "#" + c.getId()));
-            }
-        }
-        if (n instanceof Parent p) {
-            p.getChildrenUnmodifiable().forEach(child -> collect(child, missing));
         }
     }
 

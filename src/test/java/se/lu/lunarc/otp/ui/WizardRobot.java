@@ -8,6 +8,8 @@ import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.Control;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
 import javafx.scene.image.Image;
@@ -25,6 +27,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -206,5 +210,25 @@ public class WizardRobot extends FxRobot {
         clickOn("#activateNew");
         waitFor("#name");
         clickOn("#name").write(name);
+    }
+
+    /** Focusable controls without a name a screen reader can say. */
+    protected List<String> unnamedControls() {
+        List<String> missing = new ArrayList<>();
+        collect(stage.getScene().getRoot(), missing);
+        return missing;
+    }
+
+    private void collect(Node n, List<String> missing) {
+        if (n instanceof Control c && c.isVisible() && c.isFocusTraversable() && !(c instanceof javafx.scene.control.ScrollPane)) {
+            boolean named = c.getAccessibleText() != null && !c.getAccessibleText().isBlank()
+                    || c instanceof Labeled l && l.getText() != null && !l.getText().isBlank();
+            if (!named) {
+                missing.add(c.getClass().getSimpleName() + (c.getId() == null ? "" : "#" + c.getId()));
+            }
+        }
+        if (n instanceof Parent p) {
+            p.getChildrenUnmodifiable().forEach(child -> collect(child, missing));
+        }
     }
 }

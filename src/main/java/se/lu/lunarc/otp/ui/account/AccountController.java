@@ -38,6 +38,7 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     @FXML private Label affiliation;
     @FXML private Label anyApp;
     @FXML private Button activateNew;
+    @FXML private Button registerHardware;
     @FXML private VBox cards;
     @FXML private Banner banner;
 
@@ -58,6 +59,7 @@ public final class AccountController implements ScreenController, TokenCard.Acti
         activateNew.setText(MessageFormat.format(resources.getString("tokens.activate"), state.settings.appName()));
         anyApp.setText(MessageFormat.format(resources.getString("tokens.anyApp"), state.settings.appName()));
         activateNew.disableProperty().bind(state.tasks.busyProperty());
+        registerHardware.disableProperty().bind(state.tasks.busyProperty());
         showTokens(state.tokens());
         WizardState.Flash flash = state.takeFlash();
         if (flash != null) {
@@ -95,6 +97,11 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     @FXML
     private void activateNew() {
         nav.move(Move.NEW_TOKEN);
+    }
+
+    @FXML
+    private void registerHardware() {
+        nav.move(Move.REGISTER_HARDWARE);
     }
 
     interface Call {
