@@ -184,6 +184,16 @@ public final class ValidateService {
     }
 
 
+    /**
+     * How many digits the codes of the user's usable tokens have (6 for phone apps; hardware tokens may show 7 or
+     * 8), shortest first; empty when the user has no token that can log in now.
+     */
+    public java.util.NavigableSet<Integer> activeCodeLengths(String username) throws SQLException {
+        Instant now = clock.instant();
+        return db.read(c -> store.activeFor(c, username).stream().filter(t -> isUsable(t, now))
+                .map(t -> t.otp().digits()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+    }
+
     /** Whether the user has a token that can log in now (active, not expired). */
     public boolean hasActiveToken(String username) throws SQLException {
         Instant now = clock.instant();

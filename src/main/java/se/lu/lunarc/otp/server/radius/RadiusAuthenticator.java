@@ -34,7 +34,6 @@ import java.util.Optional;
  */
 final class RadiusAuthenticator {
     static final Duration STATE_VALID = Duration.ofMinutes(2);
-    static final int CODE_DIGITS = 6;
 
     /** One Access-Request, decoded. {@code password} is the User-Password's bytes, wiped by the caller. */
     record Request(String username, byte[] password, byte[] state, String address, AuditLog.Nas nas) {}
@@ -135,33 +134,42 @@ final class RadiusAuthenticator {
         return challenge(client, r, Expect.TOTP, messages.prompt("radius.prompt"), false, null, "totp");
     }
 
-    /** The password followed by the code in one field; the code is the last six characters, all digits. */
+    /**
+     * The password followed by the code in one field; the code is the last 6 characters (or as many digits as the
+     * user's hardware tokens show), all digits. A user whose tokens show codes of different lengths has each split
+     * tried, longest code first, until the password before it is right: one password check per length.
+     */
     private Answer concatenated(RadiusClients.Client client, Request r) throws SQLException {
         byte[] field = r.password();
-        if (!codes.hasActiveToken(r.username())) {
+        java.util.NavigableSet<Integer> lengths = codes.activeCodeLengths(r.username());
+        if (lengths.isEmpty()) {
             Optional<User> found = checkPassword(r, field);
             if (found == null) {
                 return reject(r, "rate_limited_password", null);
             }
             return found.isEmpty() ? reject(r, "invalid_credentials", null) : withoutToken(client, r, found);
         }
-        int split = field.length - CODE_DIGITS;
-        if (split < 0 || !allDigits(field, split)) {
-            return reject(r, "code_missing", null);
-        }
-        byte[] password = Arrays.copyOf(field, split);
-        try {
-            Optional<User> found = checkPassword(r, password);
-            if (found == null) {
-                return reject(r, "rate_limited_password", null);
+        boolean tried = false;
+        for (int digits : lengths.descendingSet()) {
+            int split = field.length - digits;
+            if (split < 0 || !allDigits(field, split)) {
+                continue;
             }
-            if (found.isEmpty()) {
-                return reject(r, "invalid_credentials", null);
+            tried = true;
+            byte[] password = Arrays.copyOf(field, split);
+            try {
+                Optional<User> found = checkPassword(r, password);
+                if (found == null) {
+                    return reject(r, "rate_limited_password", null);
+                }
+                if (found.isPresent()) {
+                    return checkCode(r, new String(field, split, digits, StandardCharsets.US_ASCII));
+                }
+            } finally {
+                Arrays.fill(password, (byte) 0);
             }
-        } finally {
-            Arrays.fill(password, (byte) 0);
         }
-        return checkCode(r, new String(field, split, CODE_DIGITS, StandardCharsets.US_ASCII));
+        return tried ? reject(r, "invalid_credentials", null) : reject(r, "code_missing", null);
     }
 
     private Answer answerToChallenge(RadiusClients.Client client, Request r) throws SQLException {

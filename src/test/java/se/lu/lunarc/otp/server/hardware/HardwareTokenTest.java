@@ -115,6 +115,24 @@ class HardwareTokenTest {
                         "User-Password = " + HOTP8.code(RFC_SECRET, 63));
                 assertThat(again.received()).isEqualTo("Access-Reject");
             }
+            // concatenated mode: the password, then the 8 digits the event token shows
+            try (TestRadius radius = TestRadius.start(server, ServerConfig.RadiusClient.CONCATENATED,
+                    ServerConfig.Radius.REJECT, false)) {
+                RadClient login = RadClient.send(radius.port, radius.secret, "User-Name = alice",
+                        "User-Password = alice-pw" + HOTP8.code(RFC_SECRET, 64));
+                assertThat(login.received()).isEqualTo("Access-Accept");
+                RadClient wrongPassword = RadClient.send(radius.port, radius.secret, "User-Name = alice",
+                        "User-Password = alice-pX" + HOTP8.code(RFC_SECRET, 65));
+                assertThat(wrongPassword.received()).isEqualTo("Access-Reject");
+
+                // with a phone app beside it, either length goes, each after the right password only
+                var phone = server.enrolled("alice", "Phone");
+                server.clock.advance(Duration.ofSeconds(30));
+                assertThat(RadClient.send(radius.port, radius.secret, "User-Name = alice",
+                        "User-Password = alice-pw" + server.codeNow(phone)).received()).isEqualTo("Access-Accept");
+                assertThat(RadClient.send(radius.port, radius.secret, "User-Name = alice",
+                        "User-Password = alice-pw" + HOTP8.code(RFC_SECRET, 65)).received()).isEqualTo("Access-Accept");
+            }
 
             String audit = Files.readString(server.dir.resolve("audit.jsonl"));
             assertThat(audit).contains("\"event\":\"hardware_token_registered\"", "serial=987654321",
