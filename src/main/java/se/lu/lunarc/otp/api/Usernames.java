@@ -13,6 +13,14 @@ public final class Usernames {
 
     private Usernames() {}
 
+    /**
+     * The name with its case folded, for counting attempts before the directory has said whose account a name is:
+     * {@code Bob} and {@code BOB} must not each get their own tries. Valid names are ASCII, so this is exact.
+     */
+    public static String folded(String username) {
+        return username.toLowerCase(java.util.Locale.ROOT);
+    }
+
     public static boolean isValid(String username) {
         return username != null && username.length() <= MAX_LENGTH && VALID.matcher(username).matches();
     }

@@ -31,6 +31,8 @@ public final class Backend implements AutoCloseable {
     final RateLimiter humanChecksPerAddress;
     final SmsGateway sms;
     final RateLimits rateLimits;
+    final ServiceHealth health;
+    final PasswordAttempts passwords;
 
     public Backend(ServerConfig config, UserDirectory users, SmsGateway sms, Clock clock)
             throws IOException, SQLException {
@@ -49,22 +51,37 @@ public final class Backend implements AutoCloseable {
             throw e;
         }
         this.audit = new AuditLog(data.resolve("audit.jsonl"), clock);
+        this.health = new ServiceHealth(db, audit);
         this.rateLimits = db.dialect() == Database.Dialect.POSTGRESQL
                 ? RateLimits.shared(db.sharedDataSource(), clock) : RateLimits.local(clock);
         this.humanCheck = new HumanCheck(cipher.derive("human check"), db, clock);
         this.sessions = new SessionStore(db, Duration.ofMinutes(config.sessionIdleMinutes()),
                 Duration.ofHours(config.sessionMaxHours()), clock);
-        this.logins = new LoginService(config, users, sms, humanCheck, sessions, audit, clock, rateLimits, db);
+        this.passwords = new PasswordAttempts(db, users, config.limits().failureWaits(),
+                rateLimits.limiter(RateLimits.Name.PASSWORD_FAILURES_NEW_SOURCES, config.limits().loginPerUser()), clock);
+        this.logins = new LoginService(config, users, sms, humanCheck, sessions, audit, clock, rateLimits, db,
+                passwords);
         this.tokens = new TokenService(config, db, cipher, audit, clock, rateLimits);
         this.hardware = new se.lu.lunarc.otp.server.hardware.HardwareTokens(config, db, cipher, audit, clock, rateLimits,
                 tokens);
-        this.validate = new ValidateService(config, serviceKey(config), db, tokens, audit, clock, rateLimits);
-        this.humanChecksPerAddress = rateLimits.limiter("human-check-address", config.limits().humanCheckPerAddress());
+        this.validate = new ValidateService(config, serviceKey(config), db, tokens, audit, clock, rateLimits, users);
+        this.humanChecksPerAddress = rateLimits.limiter(RateLimits.Name.HUMAN_CHECK_ADDRESS,
+                config.limits().humanCheckPerAddress());
     }
 
     /** The store, for the RADIUS service's States and SMS rounds. */
     public Database db() {
         return db;
+    }
+
+    /** Password checks under the failure rule, for sign-in and RADIUS's password round. */
+    public PasswordAttempts passwords() {
+        return passwords;
+    }
+
+    /** Whether this node can serve now, for {@code /health} and RADIUS Status-Server. */
+    public ServiceHealth health() {
+        return health;
     }
 
     public RateLimits rateLimits() {
@@ -122,6 +139,7 @@ public final class Backend implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         users.close();
+        health.close();
         rateLimits.close();
         db.close();
         try {

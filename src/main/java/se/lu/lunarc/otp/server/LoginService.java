@@ -46,14 +46,15 @@ public final class LoginService {
     private final SessionStore sessions;
     private final AuditLog audit;
     private final Clock clock;
-    private final RateLimiter perUser;
+    private final PasswordAttempts passwords;
     private final RateLimiter perAddress;
     private final RateLimiter codesPerAddress;
     private final RateLimiter codeFailuresPerUser;
     private final Database db;
 
     public LoginService(ServerConfig config, UserDirectory users, SmsGateway sms, HumanCheck humanCheck,
-                        SessionStore sessions, AuditLog audit, Clock clock, RateLimits limits, Database db) {
+                        SessionStore sessions, AuditLog audit, Clock clock, RateLimits limits, Database db,
+                        PasswordAttempts passwords) {
         this.db = db;
         this.users = users;
         this.sms = sms;
@@ -62,10 +63,11 @@ public final class LoginService {
         this.sessions = sessions;
         this.audit = audit;
         this.clock = clock;
-        this.perUser = limits.limiter("login-user", config.limits().loginPerUser());
-        this.perAddress = limits.limiter("login-address", config.limits().loginPerAddress());
-        this.codesPerAddress = limits.limiter("sms-code-address", config.limits().codePerAddress());
-        this.codeFailuresPerUser = limits.limiter("sms-code-failures-user", config.limits().smsCodeFailuresPerUser());
+        this.passwords = passwords;
+        this.perAddress = limits.limiter(RateLimits.Name.LOGIN_ADDRESS, config.limits().loginPerAddress());
+        this.codesPerAddress = limits.limiter(RateLimits.Name.SMS_CODE_ADDRESS, config.limits().codePerAddress());
+        this.codeFailuresPerUser = limits.limiter(RateLimits.Name.SMS_CODE_FAILURES_USER,
+                config.limits().smsCodeFailuresPerUser());
     }
 
     /**
@@ -80,22 +82,31 @@ public final class LoginService {
     private static final Duration KEPT = CODE_VALID.multipliedBy(MAX_RESENDS + 2);
 
     public LoginStarted start(String username, char[] password, HumanProof proof, String address) {
-        String user = username == null ? "" : username.trim();
-        if (!Usernames.isValid(user)) {
+        // checked exactly as it arrives (the clients trim what the user typed; the server never does)
+        if (!Usernames.isValid(username)) {
             // no account has such a name: the same answer as a wrong password, with nothing kept or counted
             throw invalidCredentials();
         }
         perAddress.take(address, "sign-in attempts from your network");
-        // the proof first: locking an account's sign-in out then costs an attacker work per attempt
+        // the proof first: guessing then costs an attacker work per attempt
         humanCheck.spend(proof);
-        perUser.take(user, "sign-in attempts for this account");
-        UserDirectory.Authentication checked = users.authenticate(user, password == null ? new char[0] : password);
+        UserDirectory.Authentication checked;
+        try {
+            checked = passwords.check(username, password == null ? new char[0] : password, address);
+        } catch (PasswordAttempts.Refused r) {
+            audit.record("login_refused", username, address, null, r.reason());
+            throw new ProblemException(Problem.of(429, ErrorCode.RATE_LIMITED, "Too many attempts",
+                    "Too many wrong passwords for this account. Try again in " + r.retryAfterSeconds()
+                            + " seconds.").withRetryAfter(r.retryAfterSeconds()));
+        }
         User found = checked.user();
         if (found == null) {
             // one answer for all three; the audit log tells the site which it was
-            audit.record("login_failed", user, address, null, checked.refusal());
+            audit.record("login_failed", username, address, null, checked.refusal());
             throw invalidCredentials();
         }
+        // from here on the account is named as the directory names it, whatever case was typed
+        String user = found.username();
         if (found.mobile() == null) {
             // told only after the password: it says nothing about an account to someone without it
             audit.record("login_failed", user, address, null, "no_mobile_number");

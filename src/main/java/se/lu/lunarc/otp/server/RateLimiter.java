@@ -42,6 +42,11 @@ public final class RateLimiter {
         return bucket(key).getAvailableTokens() >= 1;
     }
 
+    /** Seconds until {@code key} has an attempt again (at least 1), taking none. */
+    public long secondsUntilRoom(String key) {
+        return seconds(bucket(key).estimateAbilityToConsume(1).getNanosToWaitForRefill());
+    }
+
     /** For limits on failures: throws {@code rate_limited} when {@code key} has none left, takes nothing. */
     public void requireRoom(String key, String what) {
         Bucket bucket = bucket(key);
@@ -55,12 +60,24 @@ public final class RateLimiter {
         bucket(key).tryConsume(1);
     }
 
+    /**
+     * Returns an attempt taken with {@link #tryTake} that turned out not to count (a limit on failures reserves
+     * the place before the check, so that checks running at once cannot all pass a limit with one place left).
+     */
+    public void giveBack(String key) {
+        bucket(key).addTokens(1);
+    }
+
     private Bucket bucket(String key) {
         return buckets.get(key, () -> configuration);
     }
 
+    private static long seconds(long nanosToWait) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanosToWait + 999_999_999L));
+    }
+
     private static ProblemException limited(String what, long nanosToWait) {
-        long wait = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanosToWait + 999_999_999L));
+        long wait = seconds(nanosToWait);
         return new ProblemException(Problem.of(429, ErrorCode.RATE_LIMITED, "Too many attempts",
                 "Too many " + what + ". Try again in " + wait + " seconds.").withRetryAfter(wait));
     }

@@ -78,14 +78,58 @@ public final class RateLimits implements AutoCloseable {
         return new RateLimits(clock, manager);
     }
 
-    /** A limiter named {@code name}: the name keeps its keys apart from other limiters' in a shared table. */
-    public RateLimiter limiter(String name, ServerConfig.Limit limit) {
+    /**
+     * Every limiter, by the name that keeps its keys apart from other limiters' in the shared table, and what its
+     * keys are: an address, a NAS, a serial, or a user (for the helpdesk's unlock, which clears the user's ones).
+     */
+    public enum Name {
+        HUMAN_CHECK_ADDRESS("human-check-address", Key.OTHER),
+        LOGIN_ADDRESS("login-address", Key.OTHER),
+        PASSWORD_FAILURES_NEW_SOURCES("password-failures-new-sources", Key.FOLDED_NAME),
+        SMS_CODE_ADDRESS("sms-code-address", Key.OTHER),
+        SMS_CODE_FAILURES_USER("sms-code-failures-user", Key.USER),
+        TOKEN_CODE_USER("token-code-user", Key.USER),
+        VALIDATE_ADDRESS("validate-address", Key.OTHER),
+        CODE_FAILURES_NEW_SOURCES("code-failures-new-sources", Key.USER),
+        HARDWARE_REGISTER_USER("hardware-register-user", Key.USER),
+        HARDWARE_REGISTER_SERIAL("hardware-register-serial", Key.OTHER),
+        HARDWARE_REGISTER_ADDRESS("hardware-register-address", Key.OTHER),
+        RADIUS_CLIENT("radius-client", Key.OTHER),
+        RADIUS_USER("radius-user", Key.USER),
+        RADIUS_PASSWORD_STATION("radius-password-station", Key.OTHER);
+
+        /** What a limiter's keys are. */
+        public enum Key {
+            /** The account's identity, as the directory names it. */
+            USER,
+            /** The name as typed, case folded: counted before the directory has said whose it is. */
+            FOLDED_NAME,
+            /** An address, a NAS, a serial number or a pair: nothing the helpdesk clears per user. */
+            OTHER
+        }
+
+        public final String id;
+        public final Key key;
+
+        Name(String id, Key key) {
+            this.id = id;
+            this.key = key;
+        }
+
+        /** The row id this limiter's bucket for {@code key} has in the shared {@code rate_buckets} table. */
+        public String bucketId(String key) {
+            return id + ":" + key;
+        }
+    }
+
+    /** The limiter {@code name}, with its attempts per window. */
+    public RateLimiter limiter(Name name, ServerConfig.Limit limit) {
         return new RateLimiter(limit, buckets(name, limit.window()));
     }
 
-    private Buckets buckets(String name, Duration window) {
+    private Buckets buckets(Name name, Duration window) {
         if (shared != null) {
-            return (key, configuration) -> shared.builder().build(name + ":" + key, configuration);
+            return (key, configuration) -> shared.builder().build(name.bucketId(key), configuration);
         }
         // an idle bucket is dropped once a window has passed: it would be full again anyway
         Cache<String, Bucket> local = Caffeine.newBuilder().maximumSize(1_000_000)

@@ -6,11 +6,8 @@ import se.lu.lunarc.otp.server.radius.RadiusService;
 import se.lu.lunarc.otp.server.sms.FileSmsGateway;
 import se.lu.lunarc.otp.server.sms.HttpSmsGateway;
 import se.lu.lunarc.otp.server.sms.SmsGateway;
-import se.lu.lunarc.otp.server.users.FileUserDirectory;
-import se.lu.lunarc.otp.server.users.LdapUserDirectory;
-import se.lu.lunarc.otp.server.users.MobileNumbers;
+import se.lu.lunarc.otp.server.users.UserDirectories;
 import se.lu.lunarc.otp.server.users.UserDirectory;
-import se.lu.lunarc.otp.server.users.PasswordHasher;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,17 +49,7 @@ public final class ServerCommand implements Callable<Integer> {
                     + "; SMS codes go to " + server.backend().config.sms().file());
         } else {
             ServerConfig cfg = ServerConfig.load(config);
-            PasswordHasher hasher = new PasswordHasher();
-            UserDirectory users;
-            MobileNumbers numbers = new MobileNumbers(cfg.users().defaultRegion());
-            if (cfg.users().type().equals("ldap")) {
-                users = new LdapUserDirectory(cfg.users().ldap(), numbers);
-            } else if (cfg.users().file() == null) {
-                System.err.println("users.file is required in " + config);
-                return 2;
-            } else {
-                users = FileUserDirectory.load(cfg.users().file(), hasher, numbers);
-            }
+            UserDirectory users = UserDirectories.open(cfg.users());
             SmsGateway sms = switch (cfg.sms().type()) {
                 case "file" -> new FileSmsGateway(cfg.sms().file() != null ? cfg.sms().file()
                         : cfg.dataDir().resolve("sms-outbox.jsonl"), clock);
@@ -77,7 +64,7 @@ public final class ServerCommand implements Callable<Integer> {
                     server.close();
                     throw e;
                 }
-                System.out.println("RADIUS on udp " + cfg.radius().listen());
+                System.out.println("RADIUS on udp " + radius.listening());
             }
         }
         System.out.println("Listening on " + server.baseUri());

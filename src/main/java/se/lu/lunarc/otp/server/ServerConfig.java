@@ -83,8 +83,10 @@ public record ServerConfig(
      * Where the accounts are: {@code type: file} (a YAML file, described in {@code packaging/users.example.yaml})
      * or {@code type: ldap} (the site's directory, in {@code ldap}). {@code defaultRegion} is the ISO country
      * whose numbers may be written without a country code; every mobile number is normalised to E.164.
+     * {@code caseSensitive} (file only; default false) says whether {@code Alice} and {@code alice} are two accounts;
+     * LDAP's {@code uid} matches without case anyway. Either way an account's name is the directory's own spelling.
      */
-    public record Users(String type, Path file, Ldap ldap, String defaultRegion) {
+    public record Users(String type, Path file, Ldap ldap, String defaultRegion, boolean caseSensitive) {
         public Users {
             type = type == null ? (ldap != null ? "ldap" : "file") : type;
             defaultRegion = defaultRegion == null ? "SE" : defaultRegion;
@@ -97,12 +99,16 @@ public record ServerConfig(
         }
 
         public Users(Path file) {
-            this(null, file, null, null);
+            this(null, file, null, null, false);
+        }
+
+        public Users(String type, Path file, Ldap ldap, String defaultRegion) {
+            this(type, file, ldap, defaultRegion, false);
         }
 
         Users resolvedAgainst(Path base) {
             return new Users(type, file == null ? null : base.resolve(file),
-                    ldap == null ? null : ldap.resolvedAgainst(base), defaultRegion);
+                    ldap == null ? null : ldap.resolvedAgainst(base), defaultRegion, caseSensitive);
         }
     }
 
@@ -112,12 +118,15 @@ public record ServerConfig(
      * password crosses it. Searches bind as {@code bindDn} with the password in {@code bindPasswordFile}, or
      * anonymously. {@code userFilter}'s {@code {0}} is the username, escaped per RFC 4515. {@code allowedFilter}
      * (for example group membership) decides who may sign in and enroll. {@code attributes} maps displayName,
-     * email, phone and affiliation to the directory's attributes, the first with a value winning.
+     * email, phone and affiliation to the directory's attributes, the first with a value winning; and
+     * {@code username} to the one attribute that holds the account's name (default {@code uid}), whose value as the
+     * entry stores it is the account's identity, whatever case the user typed.
      */
     public record Ldap(List<String> url, boolean startTls, Path caBundle, String bindDn, Path bindPasswordFile,
                        String baseDn, String userFilter, String allowedFilter, Map<String, List<String>> attributes,
                        int timeoutSeconds, int poolSize) {
         public static final Map<String, List<String>> DEFAULT_ATTRIBUTES = Map.of(
+                "username", List.of("uid"),
                 "displayName", List.of("displayName", "cn"), "email", List.of("mail"),
                 "phone", List.of("mobile", "telephoneNumber"), "affiliation", List.of("o"));
 
@@ -141,7 +150,11 @@ public record ServerConfig(
                 for (var e : attributes.entrySet()) {
                     if (!DEFAULT_ATTRIBUTES.containsKey(e.getKey())) {
                         throw new IllegalArgumentException("users.ldap.attributes: unknown field " + e.getKey()
-                                + " (known: displayName, email, phone, affiliation)");
+                                + " (known: username, displayName, email, phone, affiliation)");
+                    }
+                    if (e.getKey().equals("username") && e.getValue().size() != 1) {
+                        throw new IllegalArgumentException("users.ldap.attributes.username names one attribute "
+                                + "(the account's name, such as uid or sAMAccountName), not " + e.getValue());
                     }
                     merged.put(e.getKey(), List.copyOf(e.getValue()));
                 }
@@ -223,6 +236,11 @@ public record ServerConfig(
             // free wrong codes per user and source before the waits begin; the longest wait
             validateLockoutFailures = validateLockoutFailures <= 0 ? 5 : validateLockoutFailures;
             validateLockoutSeconds = validateLockoutSeconds <= 0 ? 900 : validateLockoutSeconds;
+        }
+
+        /** What wrong codes and wrong passwords cost the place they come from. */
+        public FailureWaits failureWaits() {
+            return new FailureWaits(validateLockoutFailures, validateLockoutSeconds);
         }
     }
 
@@ -332,6 +350,11 @@ public record ServerConfig(
     public ServerConfig withStore(Store newStore) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
                 tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, newStore);
+    }
+
+    public ServerConfig withSms(Sms newSms) {
+        return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, newSms, serviceKeyFile, limits,
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store);
     }
 
     public ServerConfig withRadius(Radius newRadius) {

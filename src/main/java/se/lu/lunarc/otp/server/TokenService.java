@@ -51,7 +51,7 @@ public final class TokenService {
         this.clock = clock;
         this.issuer = config.issuer();
         this.limits = config.tokens();
-        this.codeGuesses = limits.limiter("token-code-user", config.limits().tokenCodePerUser());
+        this.codeGuesses = limits.limiter(RateLimits.Name.TOKEN_CODE_USER, config.limits().tokenCodePerUser());
     }
 
     public List<Token> list(String username) throws SQLException {
@@ -250,15 +250,17 @@ public final class TokenService {
      * {@code step} is the matching step newer than any accepted before, the one nearest now when there are
      * several (null when none). HOTP: {@code step} is the counter of the code among the next
      * {@value #HOTP_LOOK_AHEAD} after the last accepted. {@code replayed} says it is a code already accepted.
+     * {@code driftSteps} is the clock offset the match shows (RFC 6238 §6: the step matched less the step of now),
+     * to be remembered with the step so that a token whose clock drifts keeps working; for HOTP it is unchanged.
      */
-    public record Lookup(Long step, boolean replayed) {}
+    public record Lookup(Long step, boolean replayed, long driftSteps) {}
 
     public static final int HOTP_LOOK_AHEAD = 10;
     static final int HOTP_RESYNC_WINDOW = 100;
 
     public Lookup lookUp(TokenRecord t, String code, Instant now, int window) {
         if (!isWellFormed(t.otp(), code)) {
-            return new Lookup(null, false);
+            return new Lookup(null, false, t.driftSteps());
         }
         byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
         try {
@@ -275,16 +277,17 @@ public final class TokenService {
     public static Lookup lookUp(TokenRecord.Otp otp, byte[] secret, long lastStep, long driftSteps, String code,
                                 Instant now, int window) {
         if (!isWellFormed(otp, code)) {
-            return new Lookup(null, false);
+            return new Lookup(null, false, driftSteps);
         }
         if (otp.hotp()) {
             Hotp hotp = new Hotp(otp.digits());
             long found = hotp.find(secret, lastStep + 1, code, HOTP_LOOK_AHEAD);
             boolean replayed = found < 0 && lastStep >= 0 && Totp.constantTimeEquals(hotp.code(secret, lastStep), code);
-            return new Lookup(found < 0 ? null : found, replayed);
+            return new Lookup(found < 0 ? null : found, replayed, driftSteps);
         }
-        Totp totp = otp.equals(TokenRecord.Otp.APP) ? TOTP : new Totp("SHA1", otp.digits(), otp.periodSeconds());
-        long centre = totp.step(now) + driftSteps;
+        Totp totp = totp(otp);
+        long nowStep = totp.step(now);
+        long centre = nowStep + driftSteps;
         Long found = null;
         boolean replayed = false;
         // every candidate is computed, so the time taken does not tell which one matched
@@ -296,7 +299,12 @@ public final class TokenService {
             }
             replayed |= matches && s <= lastStep;
         }
-        return new Lookup(found, replayed);
+        return new Lookup(found, replayed, found == null ? driftSteps : found - nowStep);
+    }
+
+    /** How a time-based token makes its codes: a phone app's, or a hardware token's own digits and time step. */
+    static Totp totp(TokenRecord.Otp otp) {
+        return otp.equals(TokenRecord.Otp.APP) ? TOTP : new Totp("SHA1", otp.digits(), otp.periodSeconds());
     }
 
     private static boolean isWellFormed(TokenRecord.Otp otp, String code) {

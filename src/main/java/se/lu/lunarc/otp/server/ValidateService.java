@@ -6,8 +6,11 @@ import se.lu.lunarc.otp.api.Usernames;
 import se.lu.lunarc.otp.api.ValidateResult;
 import se.lu.lunarc.otp.server.audit.AuditLog;
 import se.lu.lunarc.otp.server.store.Database;
+import se.lu.lunarc.otp.server.store.SourceFailures;
 import se.lu.lunarc.otp.server.store.TokenRecord;
 import se.lu.lunarc.otp.server.store.TokenStore;
+import se.lu.lunarc.otp.server.users.User;
+import se.lu.lunarc.otp.server.users.UserDirectory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,23 +38,24 @@ public final class ValidateService {
     private final AuditLog audit;
     private final Clock clock;
     private final byte[] serviceKey;
-    private final int freeFailures;
-    private final long longestWaitSeconds;
+    private final FailureWaits waits;
     private final RateLimiter perAddress;
     private final RateLimiter newSourceFailures;
+    private final UserDirectory users;
 
     public ValidateService(ServerConfig config, String serviceKey, Database db, TokenService tokens, AuditLog audit,
-                           Clock clock, RateLimits limits) {
+                           Clock clock, RateLimits limits, UserDirectory users) {
+        this.users = users;
         this.db = db;
         this.store = new TokenStore(db.dialect());
         this.tokens = tokens;
         this.audit = audit;
         this.clock = clock;
         this.serviceKey = serviceKey == null ? null : serviceKey.getBytes(StandardCharsets.UTF_8);
-        this.freeFailures = config.limits().validateLockoutFailures();
-        this.longestWaitSeconds = config.limits().validateLockoutSeconds();
-        this.perAddress = limits.limiter("validate-address", config.limits().validatePerAddress());
-        this.newSourceFailures = limits.limiter("code-failures-new-sources", config.limits().codeFailuresFromNewSources());
+        this.waits = config.limits().failureWaits();
+        this.perAddress = limits.limiter(RateLimits.Name.VALIDATE_ADDRESS, config.limits().validatePerAddress());
+        this.newSourceFailures = limits.limiter(RateLimits.Name.CODE_FAILURES_NEW_SOURCES,
+                config.limits().codeFailuresFromNewSources());
     }
 
     public void requireServiceKey(String presented, String address) {
@@ -84,12 +88,30 @@ public final class ValidateService {
         }
         perAddress.take(address, "validation requests");
         String from = source == null || source.isBlank() ? address : source.strip();
-        CodeCheck check = check(username, code, from.length() > 253 ? from.substring(0, 253) : from);
+        from = from.length() > 253 ? from.substring(0, 253) : from;
+        String identity = username;
+        CodeCheck check = check(identity, code, from);
+        if (check == CodeCheck.NO_ACTIVE_TOKEN) {
+            // not the name the tokens are kept under: perhaps another spelling of an account that has them
+            identity = identity(username);
+            if (!identity.equals(username)) {
+                check = check(identity, code, from);
+            }
+        }
         ValidateResult result = check == CodeCheck.ACCEPTED ? new ValidateResult(ValidateResult.ACCEPT, null)
                 : new ValidateResult(ValidateResult.REJECT, check.reason());
-        audit.record(result.accepted() ? "validate_accept" : "validate_reject", username, address, null,
+        audit.record(result.accepted() ? "validate_accept" : "validate_reject", identity, address, null,
                 result.reason());
         return result;
+    }
+
+    /**
+     * The account {@code typed} names, as the directory spells it ({@code ALICE} is alice's), or {@code typed}
+     * itself when the directory has no such account. Throws {@code DirectoryUnavailable} when it cannot answer:
+     * a retry, never a wrong answer.
+     */
+    public String identity(String typed) {
+        return users.find(typed).map(User::username).orElse(typed);
     }
 
     /**
@@ -113,76 +135,85 @@ public final class ValidateService {
         if (nowSecond < seen.state().nextTryEpochSecond()) {
             return CodeCheck.THROTTLED;
         }
-        if (!seen.state().knownGood() && !newSourceFailures.hasRoom(user)) {
+        // a guess from a source where the user never succeeded takes its place in the shared cap *before* it is
+        // checked, and gives it back unless it turns out a failure: checks running at once cannot all see the
+        // last place free, so no more than the cap are ever checked
+        boolean reserved = !seen.state().knownGood();
+        if (reserved && !newSourceFailures.tryTake(user)) {
             return CodeCheck.THROTTLED;
         }
-        // 2. the secrets and the HMACs, outside any lock
+        boolean[] newSourceFailure = {false};
+        CodeCheck result = null;
+        try {
+            result = checkAndRecord(user, code, source, seen, now, newSourceFailure);
+            return result;
+        } finally {
+            // after the commit: a transaction PostgreSQL runs again must not spend twice
+            if (reserved && !newSourceFailure[0]) {
+                newSourceFailures.giveBack(user);
+            } else if (!reserved && newSourceFailure[0]) {
+                newSourceFailures.spend(user);
+            }
+            if (result == CodeCheck.CODE_REPLAYED) {
+                // someone else may have seen the code (ASVS 2.8.5): recorded on its own
+                audit.record("code_replayed", user, source, null, null);
+            }
+        }
+    }
+
+    /**
+     * The HMACs outside any lock, then one short transaction that checks again what must still hold and records
+     * the outcome. {@code newSourceFailure[0]} says whether it was a failure from a source not known good.
+     */
+    private CodeCheck checkAndRecord(String user, String code, String source, Snapshot seen, Instant now,
+                                     boolean[] newSourceFailure) throws SQLException {
+        long nowSecond = now.getEpochSecond();
         TokenRecord matched = null;
-        long matchedStep = 0;
+        TokenService.Lookup found = null;
         List<TokenRecord> replayedTokens = new java.util.ArrayList<>();
         if (code != null) {
             for (TokenRecord t : seen.usable()) {
-                TokenService.Lookup found = tokens.lookUp(t, code, now, 1);
-                if (found.step() != null) {
+                TokenService.Lookup lookup = tokens.lookUp(t, code, now, 1);
+                if (lookup.step() != null) {
                     matched = t;
-                    matchedStep = found.step();
+                    found = lookup;
                     break;
                 }
-                if (found.replayed()) {
+                if (lookup.replayed()) {
                     replayedTokens.add(t);
                 }
             }
         }
-        // 3. the write, short: what must still hold is checked again here, and the step is taken only if
-        //    nobody took it since the read (the row count decides, as it would on PostgreSQL)
+        // the step is taken only if nobody took it since the read (the row count decides, as on PostgreSQL)
         TokenRecord match = matched;
-        long step = matchedStep;
-        boolean[] newSource = {false};
-        CodeCheck result = db.inTransaction(c -> {
-            TokenStore.SourceState state = store.sourceState(c, user, source);
+        TokenService.Lookup hit = found;
+        return db.inTransaction(c -> {
+            newSourceFailure[0] = false;
+            SourceFailures.State state = SourceFailures.CODES.read(c, user, source);
             if (nowSecond < state.nextTryEpochSecond()) {
                 return CodeCheck.THROTTLED;
             }
-            newSource[0] = false;
             List<TokenRecord> replayedNow = new java.util.ArrayList<>(replayedTokens);
-            boolean replayed = !replayedNow.isEmpty();
             if (match != null) {
-                if (store.takeStep(c, match.id(), step, nowSecond)) {
-                    store.saveSourceState(c, user, source, new TokenStore.SourceState(0, 0, nowSecond));
+                if (store.takeStep(c, match.id(), hit.step(), hit.driftSteps(), nowSecond)) {
+                    SourceFailures.CODES.save(c, user, source, new SourceFailures.State(0, 0, nowSecond));
                     return CodeCheck.ACCEPTED;
                 }
                 replayedNow.add(match); // the same code was accepted a moment ago: a second use
-                replayed = true;
             }
             for (TokenRecord t : replayedNow) {
                 store.markReplayed(c, t.id(), nowSecond); // shown on the Tokens tab at the next sign-in
             }
             long failures = state.failures() + 1;
-            store.saveSourceState(c, user, source, new TokenStore.SourceState(failures,
-                    nowSecond + waitSeconds(failures), state.lastSuccessEpochSecond()));
-            newSource[0] = !state.knownGood();
-            return replayed ? CodeCheck.CODE_REPLAYED : CodeCheck.CODE_INVALID;
+            SourceFailures.CODES.save(c, user, source, new SourceFailures.State(failures,
+                    nowSecond + waits.after(failures), state.lastSuccessEpochSecond()));
+            newSourceFailure[0] = !state.knownGood();
+            return replayedNow.isEmpty() ? CodeCheck.CODE_INVALID : CodeCheck.CODE_REPLAYED;
         });
-        // after the commit: a transaction PostgreSQL runs again must not spend twice
-        if (newSource[0] && (result == CodeCheck.CODE_INVALID || result == CodeCheck.CODE_REPLAYED)) {
-            newSourceFailures.spend(user);
-        }
-        if (result == CodeCheck.CODE_REPLAYED) {
-            // someone else may have seen the code (ASVS 2.8.5): recorded on its own
-            audit.record("code_replayed", user, source, null, null);
-        }
-        return result;
     }
 
     /** What a check reads before it computes anything. */
-    private record Snapshot(List<TokenRecord> usable, TokenStore.SourceState state) {}
-
-    /** No wait after the first free failures, then 1, 2, 4 … seconds, up to the longest wait. */
-    long waitSeconds(long failures) {
-        long over = failures - freeFailures;
-        return over <= 0 ? 0 : Math.min(longestWaitSeconds, 1L << Math.min(over - 1, 30));
-    }
-
+    private record Snapshot(List<TokenRecord> usable, SourceFailures.State state) {}
 
     /**
      * How many digits the codes of the user's usable tokens have (6 for phone apps; hardware tokens may show 7 or
@@ -202,7 +233,7 @@ public final class ValidateService {
     /** Whether codes from {@code source} must wait before they are checked. */
     public boolean isThrottled(String username, String source) throws SQLException {
         long now = clock.instant().getEpochSecond();
-        return db.read(c -> store.sourceState(c, username, source).nextTryEpochSecond() > now);
+        return db.read(c -> SourceFailures.CODES.read(c, username, source).nextTryEpochSecond() > now);
     }
 
     private static boolean isUsable(TokenRecord t, Instant now) {

@@ -37,6 +37,9 @@ final class SshClient {
         List<String> script = new ArrayList<>();
         script.add("set timeout 15");
         script.add("proc sms_code {} {");
+        // the server sends SMS off the thread that answered the NAS: the line may land a moment after the prompt
+        script.add("  for {set i 0} {$i < 50 && !([file exists {" + smsOutbox + "}] && [file size {" + smsOutbox
+                + "}] > 0)} {incr i} { after 100 }");
         script.add("  set f [open {" + smsOutbox + "}]; set lines [split [string trim [read $f]] \"\\n\"]; close $f");
         script.add("  regexp {\\m(\\d{6})\\M} [lindex $lines end] -> code; return $code");
         script.add("}");

@@ -55,7 +55,7 @@ class PersistenceTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("secret.key"))))
                 .isEqualTo("rw-------");
         try (Database db = Database.open(dir.resolve("lunarc-otp.db"))) {
-            assertThat(db.schemaVersion()).isEqualTo(8);
+            assertThat(db.schemaVersion()).isEqualTo(9);
         }
         List<Path> dbFiles;
         try (Stream<Path> files = Files.list(dir)) {

@@ -13,6 +13,8 @@ import se.lu.lunarc.otp.server.Backend;
 import se.lu.lunarc.otp.server.EnrollmentServer;
 import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.server.sms.FileSmsGateway;
+import se.lu.lunarc.otp.server.sms.HttpSmsGateway;
+import se.lu.lunarc.otp.server.sms.SmsGateway;
 import se.lu.lunarc.otp.server.users.FileUserDirectory;
 import se.lu.lunarc.otp.server.users.LdapUserDirectory;
 import se.lu.lunarc.otp.server.users.MobileNumbers;
@@ -48,6 +50,7 @@ public final class TestServer implements AutoCloseable {
     private EnrollmentServer server;
     /** Where {@link #client()} sends its requests: the server itself, or a proxy in front of it. */
     private URI clientsGoTo;
+    private final List<FromAddress> relays = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TestServer(Path dir, MutableClock clock, ServerConfig config, List<User> users) {
         this.dir = dir;
@@ -141,8 +144,9 @@ public final class TestServer implements AutoCloseable {
         UserDirectory directory = config.users().type().equals("ldap")
                 ? new LdapUserDirectory(config.users().ldap(), new MobileNumbers(config.users().defaultRegion()))
                 : new FileUserDirectory(users, HASHER);
-        server = EnrollmentServer.start(new Backend(config, directory,
-                new FileSmsGateway(config.sms().file(), clock), clock));
+        SmsGateway sms = config.sms().type().equals("http") ? new HttpSmsGateway(config.sms().http())
+                : new FileSmsGateway(config.sms().file(), clock);
+        server = EnrollmentServer.start(new Backend(config, directory, sms, clock));
     }
 
     /** Stops and starts the server on the same data folder, as a service restart would. */
@@ -177,6 +181,24 @@ public final class TestServer implements AutoCloseable {
         return new EnrollmentClient(ClientOptions.of(to).withEnvironment(Map.of()));
     }
 
+    /**
+     * A client whose requests reach the server from {@code address} (a loopback address such as 127.0.0.66), as if
+     * it were another machine. The relay lives as long as this server.
+     */
+    public EnrollmentClient clientFrom(String address) throws Exception {
+        FromAddress relay = new FromAddress(address, server.baseUri());
+        relays.add(relay);
+        return new EnrollmentClient(ClientOptions.of(relay.uri()).withEnvironment(Map.of()));
+    }
+
+    /** Signs {@code username} in through both steps from {@code address}. */
+    public EnrollmentClient signedInFrom(String username, String address) throws Exception {
+        EnrollmentClient c = clientFrom(address);
+        LoginStarted started = c.login(username, password(username), HumanCheckSolver.solve(c.humanCheck()));
+        c.submitCode(started.loginId(), lastSmsCode(username));
+        return c;
+    }
+
     /** From now on, the clients this makes go through {@code proxy}. */
     public TestServer behind(LoopbackProxy proxy) {
         clientsGoTo = proxy.uri();
@@ -187,8 +209,22 @@ public final class TestServer implements AutoCloseable {
         return Files.readString(dir.resolve("service-key")).strip();
     }
 
-    /** The code in the newest SMS sent to {@code username}'s phone, read from the outbox file. */
-    public String lastSmsCode(String username) throws IOException {
+    /**
+     * The code in the newest SMS sent to {@code username}'s phone, read from the outbox file; waits up to 5 s for
+     * the first one (RADIUS sends its SMS off the thread that answered the NAS).
+     */
+    public String lastSmsCode(String username) throws IOException, InterruptedException {
+        String code = null;
+        for (int i = 0; i < 50 && (code = newestSmsCode(username)) == null; i++) {
+            Thread.sleep(100);
+        }
+        return code;
+    }
+
+    private String newestSmsCode(String username) throws IOException {
+        if (!Files.exists(config.sms().file())) {
+            return null;
+        }
         String mobile = users.stream().filter(u -> u.username().equals(username)).findFirst()
                 .or(() -> server.backend().users().find(username)).orElseThrow().mobile();
         ObjectMapper json = new ObjectMapper();
@@ -206,10 +242,14 @@ public final class TestServer implements AutoCloseable {
     /** Signs {@code username} in through both steps with a fresh client. */
     public EnrollmentClient signedIn(String username) throws Exception {
         EnrollmentClient c = client();
-        LoginStarted started = c.login(username, (username + PASSWORD_SUFFIX).toCharArray(),
-                HumanCheckSolver.solve(c.humanCheck()));
+        LoginStarted started = c.login(username, password(username), HumanCheckSolver.solve(c.humanCheck()));
         c.submitCode(started.loginId(), lastSmsCode(username));
         return c;
+    }
+
+    /** The password of the account {@code username} names, in whatever case it is typed. */
+    private static char[] password(String username) {
+        return (se.lu.lunarc.otp.api.Usernames.folded(username) + PASSWORD_SUFFIX).toCharArray();
     }
 
     /** The code the phone app would show now for a freshly created token. */
@@ -225,6 +265,9 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        for (FromAddress relay : relays) {
+            relay.close();
+        }
         server.close();
     }
 }

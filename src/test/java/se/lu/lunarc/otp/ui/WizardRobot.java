@@ -149,6 +149,9 @@ public class WizardRobot extends FxRobot {
             return server.lastSmsCode(user);
         } catch (IOException e) {
             throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

@@ -19,18 +19,27 @@ import java.util.Optional;
 @Command(name = "tokens", mixinStandardHelpOptions = true, description = "A user's tokens.")
 public final class AdminTokensCommand {
 
-    /** One token as the helpdesk sees it: never its secret. */
-    public record Listed(String id, String user, String name, String status, Instant created, Instant activated,
-                         Instant lastUsed, Instant expires, Instant replayedAt) {
+    /**
+     * One token as the helpdesk sees it, never its secret: how it makes codes ({@code totp} or {@code hotp}, its
+     * digits) and, for a hardware token, the serial number printed on it, which {@code unassign} takes.
+     */
+    public record Listed(String id, String user, String name, String status, String kind, int digits, String serial,
+                         Instant created, Instant activated, Instant lastUsed, Instant expires, Instant replayedAt) {
         static Listed of(TokenRecord t, Instant now) {
             String status = TokenRecord.ACTIVE.equals(t.status()) && t.expires() != null && !now.isBefore(t.expires())
                     ? "expired" : t.status();
-            return new Listed(t.id(), t.username(), t.name(), status, t.created(), t.activated(), t.lastUsed(),
-                    t.expires(), t.replayedAt());
+            return new Listed(t.id(), t.username(), t.name(), status, t.otp().kind(), t.otp().digits(),
+                    t.otp().serial(), t.created(), t.activated(), t.lastUsed(), t.expires(), t.replayedAt());
+        }
+
+        /** "app (totp, 6 digits)" or "hardware SERIAL (hotp, 8 digits)". */
+        String howItMakesCodes() {
+            return (serial == null ? "app" : "hardware " + serial) + " (" + kind + ", " + digits + " digits)";
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List USER's tokens, revoked ones too.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List USER's tokens, revoked ones too, "
+            + "under any spelling of the name (alice, ALICE).")
     int list(@Mixin AdminOptions options, @Parameters(paramLabel = "USER") String user) throws Exception {
         if (!Usernames.isValid(user)) {
             return options.refuse("Not a username: " + user);
@@ -38,13 +47,14 @@ public final class AdminTokensCommand {
         try (SiteStore site = options.open()) {
             TokenStore store = new TokenStore(site.db().dialect());
             Instant now = options.clock.instant();
-            List<Listed> tokens = site.db().read(c -> store.listFor(c, user)).stream()
+            List<Listed> tokens = site.db().read(c -> store.listForAnyCase(c, user)).stream()
                     .map(t -> Listed.of(t, now)).toList();
             site.audit().record("admin_tokens_listed", user, "cli", null, "by=" + site.operator());
             StringBuilder text = new StringBuilder(tokens.isEmpty() ? user + " has no tokens." : "");
             for (Listed t : tokens) {
-                text.append(String.format("%s  %-8s  %s  (made %s%s)%n", t.id(), t.status(), t.name(), t.created(),
-                        t.lastUsed() == null ? "" : ", last used " + t.lastUsed()));
+                text.append(String.format("%s  %-8s  %s  %s  (made %s%s)%s%n", t.id(), t.status(), t.name(),
+                        t.howItMakesCodes(), t.created(), t.lastUsed() == null ? "" : ", last used " + t.lastUsed(),
+                        t.user().equals(user) ? "" : "  [kept under " + t.user() + ": see admin identities]"));
             }
             options.print(text.toString().stripTrailing(), tokens);
             return 0;

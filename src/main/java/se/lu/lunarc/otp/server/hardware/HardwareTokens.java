@@ -55,9 +55,10 @@ public final class HardwareTokens {
         this.clock = clock;
         this.tokens = tokens;
         this.limits = config.tokens();
-        this.perUser = rateLimits.limiter("hardware-register-user", config.limits().tokenCodePerUser());
-        this.perSerial = rateLimits.limiter("hardware-register-serial", PER_SERIAL);
-        this.perAddress = rateLimits.limiter("hardware-register-address", config.limits().codePerAddress());
+        this.perUser = rateLimits.limiter(RateLimits.Name.HARDWARE_REGISTER_USER, config.limits().tokenCodePerUser());
+        this.perSerial = rateLimits.limiter(RateLimits.Name.HARDWARE_REGISTER_SERIAL, PER_SERIAL);
+        this.perAddress = rateLimits.limiter(RateLimits.Name.HARDWARE_REGISTER_ADDRESS,
+                config.limits().codePerAddress());
     }
 
     /** The pool's row for a serial number, as far as registration needs it. */
@@ -74,7 +75,21 @@ public final class HardwareTokens {
         if (serial.isEmpty() || serial.length() > 64) {
             throw noMatch();
         }
+        // a try that matches is no failure: the place it took is given back, so a serial registered a moment ago
+        // answers exactly as an unknown one does, and tells an attacker nothing
         perSerial.take(serial, "tries for this serial number");
+        boolean[] codeMatched = {false};
+        try {
+            return registerChecked(username, serial, code, name, address, codeMatched);
+        } finally {
+            if (codeMatched[0]) {
+                perSerial.giveBack(serial);
+            }
+        }
+    }
+
+    private Token registerChecked(String username, String serial, String code, String name, String address,
+                                  boolean[] codeMatched) throws SQLException {
         Instant now = clock.instant();
         TokenRecord registered = db.inTransaction(c -> {
             Pooled pooled = null;
@@ -97,6 +112,7 @@ public final class HardwareTokens {
                 if (matched == null) {
                     return null;
                 }
+                codeMatched[0] = true;
                 if (store.countNotRevoked(c, username) >= limits.maxPerUser()) {
                     throw new ProblemException(409, ErrorCode.TOKEN_LIMIT, "Too many tokens",
                             "You already have " + limits.maxPerUser() + " tokens. Revoke one you no longer use first.");

@@ -1,15 +1,19 @@
 package se.lu.lunarc.otp.server.radius;
 
 import se.lu.lunarc.otp.api.Usernames;
+import se.lu.lunarc.otp.server.Backend;
+import se.lu.lunarc.otp.server.PasswordAttempts;
 import se.lu.lunarc.otp.server.PhoneMask;
 import se.lu.lunarc.otp.server.RateLimiter;
+import se.lu.lunarc.otp.server.RateLimits;
 import se.lu.lunarc.otp.server.Secrets;
 import se.lu.lunarc.otp.server.ServerConfig;
+import se.lu.lunarc.otp.server.StoreUnavailable;
 import se.lu.lunarc.otp.server.ValidateService;
 import se.lu.lunarc.otp.server.ValidateService.CodeCheck;
 import se.lu.lunarc.otp.server.audit.AuditLog;
 import se.lu.lunarc.otp.server.store.Database;
-import se.lu.lunarc.otp.server.sms.SmsGateway;
+import se.lu.lunarc.otp.server.store.RadiusStates;
 import se.lu.lunarc.otp.server.users.User;
 import se.lu.lunarc.otp.server.users.UserDirectory;
 
@@ -18,19 +22,19 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * What the RADIUS service answers, decided without packets: a password round (challenge and concatenated
  * modes), then a code checked under the same rules as {@code /validate}; the SMS fallback or the enroll notice
- * for users without an active token. Every outcome is audited with the NAS it came through.
+ * for users without an active token. Every outcome is audited with the NAS it came through. From the password
+ * round on, the account is named as the directory names it, whatever case the NAS sent.
  */
 final class RadiusAuthenticator {
     static final Duration STATE_VALID = Duration.ofMinutes(2);
@@ -50,10 +54,9 @@ final class RadiusAuthenticator {
     /** What a State stands for: the code that the next round must carry, or a notice to acknowledge. */
     private enum Expect { TOTP, SMS, NOTICE }
 
-    private record Pending(String username, String nas, Expect expect, String notice) {}
-
     private final UserDirectory users;
     private final ValidateService codes;
+    private final PasswordAttempts passwords;
     private final SmsFallback sms;
     private final AuditLog audit;
     private final RadiusMessages messages;
@@ -65,20 +68,20 @@ final class RadiusAuthenticator {
     private final Database db;
     private final Clock clock;
 
-    RadiusAuthenticator(ServerConfig.Radius config, UserDirectory users, ValidateService codes, SmsGateway gateway,
-                        String smsTemplate, AuditLog audit, Clock clock, se.lu.lunarc.otp.server.RateLimits limits,
-                        Database db) {
-        this.db = db;
-        this.clock = clock;
-        this.users = users;
-        this.codes = codes;
-        this.sms = new SmsFallback(gateway, smsTemplate, clock, db);
-        this.audit = audit;
+    RadiusAuthenticator(ServerConfig.Radius config, Backend backend, Executor smsSenders) {
+        this.db = backend.db();
+        this.clock = backend.clock();
+        this.users = backend.users();
+        this.codes = backend.validate();
+        this.passwords = backend.passwords();
+        this.sms = new SmsFallback(backend.sms(), backend.config().sms().template(), clock, db, smsSenders);
+        this.audit = backend.audit();
         this.messages = new RadiusMessages(config.language());
         this.smsWithoutToken = ServerConfig.Radius.SMS.equals(config.withoutToken());
-        this.perClient = limits.limiter("radius-client", config.perClient());
-        this.perUser = limits.limiter("radius-user", config.perUser());
-        this.passwordPerStation = limits.limiter("radius-password-station", config.passwordPerStation());
+        RateLimits limits = backend.rateLimits();
+        this.perClient = limits.limiter(RateLimits.Name.RADIUS_CLIENT, config.perClient());
+        this.perUser = limits.limiter(RateLimits.Name.RADIUS_USER, config.perUser());
+        this.passwordPerStation = limits.limiter(RateLimits.Name.RADIUS_PASSWORD_STATION, config.passwordPerStation());
     }
 
     Answer authenticate(RadiusClients.Client client, Request r) throws SQLException {
@@ -87,34 +90,41 @@ final class RadiusAuthenticator {
             audit.recordRadius("radius_reject", null, r.address(), r.nas(), "username_invalid");
             return new Reject(null);
         }
-        if (!perClient.tryTake(client.name())) {
-            return reject(r, "rate_limited_client", messages.text("radius.rateLimited"));
+        // the NAS's budget is spent by failures only (see reject): a login node's users logging in never use it
+        // up, so a password spray through one node is all that can, and it limits that node's failures
+        if (!perClient.hasRoom(client.name())) {
+            audit.recordRadius("radius_reject", r.username(), r.address(), r.nas(), "rate_limited_client");
+            return new Reject(messages.text("radius.rateLimited"));
         }
+        Answer answer;
         if (r.state() != null) {
-            return answerToChallenge(client, r);
+            answer = answerToChallenge(client, r);
+        } else {
+            answer = switch (client.mode()) {
+                case ServerConfig.RadiusClient.OTP_ONLY -> otpOnly(client, r);
+                case ServerConfig.RadiusClient.CONCATENATED -> concatenated(client, r);
+                default -> passwordThenChallenge(client, r);
+            };
         }
-        return switch (client.mode()) {
-            case ServerConfig.RadiusClient.OTP_ONLY -> otpOnly(client, r);
-            case ServerConfig.RadiusClient.CONCATENATED -> concatenated(client, r);
-            default -> passwordThenChallenge(client, r);
-        };
+        if (answer instanceof Reject) {
+            perClient.spend(client.name());
+        }
+        return answer;
     }
 
     private Answer passwordThenChallenge(RadiusClients.Client client, Request r) throws SQLException {
-        Optional<User> found = checkPassword(r, r.password());
-        if (found == null) {
-            return reject(r, "rate_limited_password", null);
+        Checked checked = checkPassword(r, r.password());
+        if (checked.refusal() != null) {
+            return checked.refusal();
         }
-        if (found.isEmpty()) {
-            return reject(r, "invalid_credentials", null);
+        String identity = checked.user().username();
+        if (!codes.hasActiveToken(identity)) {
+            return withoutToken(client, r, checked.user());
         }
-        if (!codes.hasActiveToken(r.username())) {
-            return withoutToken(client, r, found);
+        if (codes.isThrottled(identity, station(r))) {
+            return reject(r, identity, "throttled", messages.text("radius.throttled"));
         }
-        if (codes.isThrottled(r.username(), station(r))) {
-            return reject(r, "throttled", messages.text("radius.throttled"));
-        }
-        return challenge(client, r, Expect.TOTP, messages.prompt("radius.prompt"), false, null, "totp");
+        return challenge(client, r, identity, Expect.TOTP, messages.prompt("radius.prompt"), false, null, "totp");
     }
 
     /**
@@ -122,16 +132,18 @@ final class RadiusAuthenticator {
      * (pam_radius_auth's {@code skip_passwd}: its own prompt is cut at 30 characters); otherwise it is the code.
      */
     private Answer otpOnly(RadiusClients.Client client, Request r) throws SQLException {
-        if (!codes.hasActiveToken(r.username())) {
-            return withoutToken(client, r, users.find(r.username()));
+        Optional<User> user = users.find(r.username());
+        String identity = user.map(User::username).orElse(r.username());
+        if (!codes.hasActiveToken(identity)) {
+            return withoutToken(client, r, user.orElse(null));
         }
         if (r.password().length > 0) {
-            return checkCode(r, passwordText(r));
+            return checkCode(r, identity, passwordText(r));
         }
-        if (codes.isThrottled(r.username(), station(r))) {
-            return reject(r, "throttled", messages.text("radius.throttled"));
+        if (codes.isThrottled(identity, station(r))) {
+            return reject(r, identity, "throttled", messages.text("radius.throttled"));
         }
-        return challenge(client, r, Expect.TOTP, messages.prompt("radius.prompt"), false, null, "totp");
+        return challenge(client, r, identity, Expect.TOTP, messages.prompt("radius.prompt"), false, null, "totp");
     }
 
     /**
@@ -141,13 +153,10 @@ final class RadiusAuthenticator {
      */
     private Answer concatenated(RadiusClients.Client client, Request r) throws SQLException {
         byte[] field = r.password();
-        java.util.NavigableSet<Integer> lengths = codes.activeCodeLengths(r.username());
+        java.util.NavigableSet<Integer> lengths = codes.activeCodeLengths(codes.identity(r.username()));
         if (lengths.isEmpty()) {
-            Optional<User> found = checkPassword(r, field);
-            if (found == null) {
-                return reject(r, "rate_limited_password", null);
-            }
-            return found.isEmpty() ? reject(r, "invalid_credentials", null) : withoutToken(client, r, found);
+            Checked checked = checkPassword(r, field);
+            return checked.refusal() != null ? checked.refusal() : withoutToken(client, r, checked.user());
         }
         boolean tried = false;
         for (int digits : lengths.descendingSet()) {
@@ -158,121 +167,106 @@ final class RadiusAuthenticator {
             tried = true;
             byte[] password = Arrays.copyOf(field, split);
             try {
-                Optional<User> found = checkPassword(r, password);
-                if (found == null) {
-                    return reject(r, "rate_limited_password", null);
+                Checked checked = checkPassword(r, password);
+                if (checked.user() != null) {
+                    return checkCode(r, checked.user().username(),
+                            new String(field, split, digits, StandardCharsets.US_ASCII));
                 }
-                if (found.isPresent()) {
-                    return checkCode(r, new String(field, split, digits, StandardCharsets.US_ASCII));
+                if (!checked.wrongPassword()) {
+                    return checked.refusal(); // limited: no other split is tried
                 }
             } finally {
                 Arrays.fill(password, (byte) 0);
             }
         }
-        return tried ? reject(r, "invalid_credentials", null) : reject(r, "code_missing", null);
+        return tried ? reject(r, null, "invalid_credentials", null) : reject(r, null, "code_missing", null);
     }
 
     private Answer answerToChallenge(RadiusClients.Client client, Request r) throws SQLException {
         // single use: whatever the answer, this State is spent
-        Pending p = takeState(r.state());
-        if (p == null || !p.nas().equals(client.name()) || !p.username().equals(r.username())) {
-            return reject(r, "state_invalid", null);
+        RadiusStates.Pending p = takeState(r.state());
+        String askedAs = p == null ? null : p.askedAs() != null ? p.askedAs() : p.identity();
+        if (p == null || !p.nas().equals(client.name()) || !askedAs.equals(r.username())) {
+            return reject(r, null, "state_invalid", null);
         }
-        return switch (p.expect()) {
-            case TOTP -> checkCode(r, passwordText(r));
-            case SMS -> checkSmsCode(r);
-            case NOTICE -> reject(r, "no_active_token", p.notice());
+        return switch (Expect.valueOf(p.expect())) {
+            case TOTP -> checkCode(r, p.identity(), passwordText(r));
+            case SMS -> checkSmsCode(client, r, p.identity());
+            case NOTICE -> reject(r, p.identity(), "no_active_token", p.notice());
         };
     }
 
-    private Answer checkCode(Request r, String code) throws SQLException {
-        if (!perUser.tryTake(r.username())) {
-            return reject(r, "rate_limited_user", messages.text("radius.rateLimited"));
+    private Answer checkCode(Request r, String identity, String code) throws SQLException {
+        if (!perUser.tryTake(identity)) {
+            return reject(r, identity, "rate_limited_user", messages.text("radius.rateLimited"));
         }
-        CodeCheck check = codes.check(r.username(), code, station(r));
+        CodeCheck check = codes.check(identity, code, station(r));
         if (check == CodeCheck.ACCEPTED) {
-            audit.recordRadius("radius_accept", r.username(), r.address(), r.nas(), "totp");
+            audit.recordRadius("radius_accept", identity, r.address(), r.nas(), "totp");
             return new Accept();
         }
-        return reject(r, check.reason(), check == CodeCheck.THROTTLED ? messages.text("radius.throttled")
+        return reject(r, identity, check.reason(), check == CodeCheck.THROTTLED ? messages.text("radius.throttled")
                 : messages.text("radius.codeInvalid"));
     }
 
-    private Answer checkSmsCode(Request r) {
-        if (!perUser.tryTake(r.username())) {
-            return reject(r, "rate_limited_user", messages.text("radius.rateLimited"));
+    private Answer checkSmsCode(RadiusClients.Client client, Request r, String identity) {
+        if (!perUser.tryTake(identity)) {
+            return reject(r, identity, "rate_limited_user", messages.text("radius.rateLimited"));
         }
-        return switch (sms.verify(r.username(), passwordText(r))) {
+        return switch (sms.verify(identity, passwordText(r))) {
             case ACCEPTED -> {
-                audit.recordRadius("radius_accept", r.username(), r.address(), r.nas(), "sms");
+                audit.recordRadius("radius_accept", identity, r.address(), r.nas(), "sms");
                 yield new Accept();
             }
-            case WRONG -> reject(r, "sms_code_invalid", messages.text("radius.codeInvalid"));
-            case EXPIRED -> reject(r, "sms_code_expired", messages.text("radius.codeInvalid"));
+            case WRONG -> reject(r, identity, "sms_code_invalid", messages.text("radius.codeInvalid"));
+            case EXPIRED -> reject(r, identity, "sms_code_expired", messages.text("radius.codeInvalid"));
+            // the gateway failed after the prompt went out: told as a notice, which PAM shows (a Reject's text it
+            // does not), and its acknowledgement gets the Reject
+            case NOT_SENT -> notice(client, r, identity, messages.text("radius.smsFailed"), "sms_failed");
         };
     }
 
     /** A user with no active token, whose password is known to be right: an SMS code, or told to enroll. */
-    private Answer withoutToken(RadiusClients.Client client, Request r, Optional<User> found) {
+    private Answer withoutToken(RadiusClients.Client client, Request r, User user) {
+        String identity = user == null ? r.username() : user.username();
         if (!smsWithoutToken) {
-            // pam_radius_auth (and most PAM NASes) never show a Reject's Reply-Message: the notice goes out as a
-            // challenge the user acknowledges, and its answer gets the Reject
-            String notice = messages.text("radius.enroll");
-            return challenge(client, r, Expect.NOTICE, notice, true, notice, "enroll_notice");
+            return notice(client, r, identity, messages.text("radius.enroll"), "enroll_notice");
         }
-        User user = found.orElse(null);
         if (user == null || user.mobile() == null || user.mobile().isBlank()) {
-            return reject(r, "no_mobile", messages.text("radius.noMobile"));
+            return reject(r, identity, "no_mobile", messages.text("radius.noMobile"));
         }
         return switch (sms.send(user)) {
-            case SENT, STILL_VALID -> challenge(client, r, Expect.SMS,
+            case SENT, STILL_VALID -> challenge(client, r, identity, Expect.SMS,
                     messages.prompt("radius.smsPrompt", PhoneMask.mask(user.mobile())), false, null, "sms");
-            case LIMIT -> reject(r, "sms_limit", messages.text("radius.smsLimit"));
-            case FAILED -> reject(r, "sms_failed", messages.text("radius.smsFailed"));
+            case LIMIT -> reject(r, identity, "sms_limit", messages.text("radius.smsLimit"));
+            case FAILED -> reject(r, identity, "sms_failed", messages.text("radius.smsFailed"));
         };
     }
 
-    private Challenge challenge(RadiusClients.Client client, Request r, Expect expect, String message, boolean echo,
-                                String notice, String detail) {
+    /**
+     * pam_radius_auth (and most PAM NASes) never show a Reject's Reply-Message: a notice goes out as a challenge
+     * the user acknowledges, and its answer gets the Reject.
+     */
+    private Challenge notice(RadiusClients.Client client, Request r, String identity, String text, String detail) {
+        return challenge(client, r, identity, Expect.NOTICE, text, true, text, detail);
+    }
+
+    private Challenge challenge(RadiusClients.Client client, Request r, String identity, Expect expect,
+                                String message, boolean echo, String notice, String detail) {
         byte[] state = Secrets.bytes(16);
         long now = clock.millis();
-        se.lu.lunarc.otp.server.StoreUnavailable.write(db, c -> {
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM radius_states WHERE expires <= ?")) {
-                p.setLong(1, now);
-                p.executeUpdate();
-            }
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO radius_states (state_hash, username, nas, "
-                    + "expect, notice, expires) VALUES (?, ?, ?, ?, ?, ?)")) {
-                p.setString(1, stateHash(state));
-                p.setString(2, r.username());
-                p.setString(3, client.name());
-                p.setString(4, expect.name());
-                p.setString(5, notice);
-                p.setLong(6, now + STATE_VALID.toMillis());
-                p.executeUpdate();
-            }
+        StoreUnavailable.write(db, c -> {
+            RadiusStates.put(c, stateHash(state), new RadiusStates.Pending(identity, r.username(), client.name(),
+                    expect.name(), notice), now + STATE_VALID.toMillis(), now);
             return null;
         });
-        audit.recordRadius("radius_challenge", r.username(), r.address(), r.nas(), detail);
+        audit.recordRadius("radius_challenge", identity, r.address(), r.nas(), detail);
         return new Challenge(state, message, echo);
     }
 
-    /** Takes a State once, over all nodes: the one statement both deletes it and says what it stood for. */
-    private Pending takeState(byte[] state) throws SQLException {
+    private RadiusStates.Pending takeState(byte[] state) throws SQLException {
         long now = clock.millis();
-        return db.inTransaction(c -> {
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM radius_states WHERE state_hash = ? "
-                    + "RETURNING username, nas, expect, notice, expires")) {
-                p.setString(1, stateHash(state));
-                try (ResultSet rs = p.executeQuery()) {
-                    if (!rs.next() || rs.getLong(5) <= now) {
-                        return null;
-                    }
-                    return new Pending(rs.getString(1), rs.getString(2), Expect.valueOf(rs.getString(3)),
-                            rs.getString(4));
-                }
-            }
-        });
+        return db.inTransaction(c -> RadiusStates.take(c, stateHash(state), now));
     }
 
     private static String stateHash(byte[] state) {
@@ -284,24 +278,34 @@ final class RadiusAuthenticator {
         return r.nas().callingStationId() == null ? "nas:" + r.nas().name() : r.nas().callingStationId();
     }
 
-    /** The user, empty for a wrong password or unknown user, null when this user and station may not try now. */
-    private Optional<User> checkPassword(Request r, byte[] passwordBytes) {
-        if (!passwordPerStation.tryTake(r.username() + "\n" + station(r))) {
-            return null;
+    /** A password round's outcome: the user; or the Reject to send, and whether it was a wrong password. */
+    private record Checked(User user, Reject refusal, boolean wrongPassword) {}
+
+    /**
+     * The password checked under the failure rule of every password check ({@link PasswordAttempts}, with the
+     * station as the source), behind this station's flood limit.
+     */
+    private Checked checkPassword(Request r, byte[] passwordBytes) {
+        if (!passwordPerStation.tryTake(Usernames.folded(r.username()) + "\n" + station(r))) {
+            return new Checked(null, reject(r, null, "rate_limited_password", null), false);
         }
         char[] password = utf8(passwordBytes);
         try {
-            return users.authenticate(r.username(), password).asOptional();
+            UserDirectory.Authentication checked = passwords.check(r.username(), password, station(r));
+            return checked.user() != null ? new Checked(checked.user(), null, false)
+                    : new Checked(null, reject(r, null, "invalid_credentials", null), true);
+        } catch (PasswordAttempts.Refused refused) {
+            return new Checked(null, reject(r, null, "password_" + refused.reason(), null), false);
         } finally {
             Arrays.fill(password, '\0');
         }
     }
 
-    private Reject reject(Request r, String reason, String message) {
-        audit.recordRadius("radius_reject", r.username(), r.address(), r.nas(), reason);
+    /** Audited under the account's identity where it is known, else under the name the NAS sent. */
+    private Reject reject(Request r, String identity, String reason, String message) {
+        audit.recordRadius("radius_reject", identity != null ? identity : r.username(), r.address(), r.nas(), reason);
         return new Reject(message);
     }
-
 
     private static boolean allDigits(byte[] b, int from) {
         for (int i = from; i < b.length; i++) {

@@ -52,6 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RadiusService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RadiusService.class);
     private static final int QUEUE = 1024;
+    private static final int SMS_QUEUE = 64;
     /** RFC 2865 §5: a text attribute holds at most 253 octets. */
     private static final int MAX_ATTRIBUTE = 253;
 
@@ -59,6 +60,7 @@ public final class RadiusService implements AutoCloseable {
     private final RadiusAuthenticator authenticator;
     private final AuditLog audit;
     private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor smsSenders;
     private final UdpRadiusServer server;
     private final InetSocketAddress bound;
     /** The NAS of the packet this worker is on, for auditing a packet the library refused to decode. */
@@ -67,13 +69,22 @@ public final class RadiusService implements AutoCloseable {
     private final Cache<String, Boolean> recentlyAudited = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(1)).maximumSize(10_000).build();
     private final AtomicInteger dropped = new AtomicInteger();
+    /** Whether the node can serve logins now, for Status-Server. */
+    private final java.util.function.BooleanSupplier ready;
 
     private RadiusService(ServerConfig.Radius config, Backend backend) throws IOException {
         this.clients = RadiusClients.load(config.clients());
         this.audit = backend.audit();
-        this.authenticator = new RadiusAuthenticator(config, backend.users(), backend.validate(), backend.sms(),
-                backend.config().sms().template(), backend.audit(), backend.clock(), backend.rateLimits(),
-                backend.db());
+        this.ready = () -> backend.health().ready(Duration.ofSeconds(1));
+        AtomicInteger s = new AtomicInteger();
+        // SMS sends wait on the provider (up to its timeout): two threads of their own, a short queue, and a send
+        // that finds no room fails at once instead of holding a worker that answers NASes
+        this.smsSenders = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(SMS_QUEUE), r -> {
+            Thread t = new Thread(r, "radius-sms-" + s.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+        this.authenticator = new RadiusAuthenticator(config, backend, smsSenders);
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE), r -> {
@@ -81,7 +92,9 @@ public final class RadiusService implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
-        this.bound = new InetSocketAddress(InetAddress.getByName(config.host()), config.port());
+        InetAddress host = InetAddress.getByName(config.host());
+        // aaa4j does not tell the port it bound: for port 0 one is chosen here, so the log can name it
+        this.bound = new InetSocketAddress(host, config.port() == 0 ? freePort(host) : config.port());
         this.server = UdpRadiusServer.newBuilder()
                 .bindAddress(bound)
                 .handler(new Handler())
@@ -101,10 +114,24 @@ public final class RadiusService implements AutoCloseable {
         }
         if (!service.server.isRunning()) {
             service.workers.shutdownNow();
-            throw new IOException("RADIUS could not listen on udp " + config.listen());
+            service.smsSenders.shutdownNow();
+            throw new IOException("RADIUS could not listen on udp " + service.listening()
+                    + ": is another program using the port? (radius.listen in the configuration)");
         }
-        log.info("RADIUS listening on udp {} for {} client(s)", config.listen(), config.clients().size());
+        log.info("RADIUS listening on udp {} for {} client(s)", service.listening(), config.clients().size());
         return service;
+    }
+
+    private static int freePort(InetAddress host) throws IOException {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(new InetSocketAddress(host, 0))) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** Where it listens, as HOST:PORT with the port actually bound. */
+    public String listening() {
+        String host = bound.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort();
     }
 
     public InetSocketAddress address() {
@@ -131,13 +158,20 @@ public final class RadiusService implements AutoCloseable {
         @Override
         public Packet handlePacket(InetAddress from, Packet request) {
             RadiusClients.Client client = current.get();
-            if (!(request instanceof AccessRequest)) {
-                drop(from, client, "not_access_request");
-                return null;
+            List<MessageAuthenticator> authenticators = request.getAttributes(MessageAuthenticator.class);
+            // RFC 3579 §3.2: 16 octets, at most once. aaa4j checks only an attribute of 16 octets and passes any
+            // other length through unchecked, so one swapped for a shorter one would switch the check off
+            if (authenticators.size() > 1 || authenticators.stream().anyMatch(a -> a.getData().length() != 16)) {
+                throw unanswered(from, client, "message_authenticator_invalid");
             }
-            if (client.requireMessageAuthenticator() && request.getAttribute(MessageAuthenticator.class).isEmpty()) {
-                drop(from, client, "message_authenticator_missing");
-                return null;
+            if (request.getCode() == STATUS_SERVER) {
+                return statusServer(from, client, request, authenticators.isEmpty());
+            }
+            if (!(request instanceof AccessRequest)) {
+                throw unanswered(from, client, "not_access_request");
+            }
+            if (client.requireMessageAuthenticator() && authenticators.isEmpty()) {
+                throw unanswered(from, client, "message_authenticator_missing");
             }
             String username = text(request.getAttribute(UserName.class).map(a -> a.getData().getValue()).orElse(null));
             byte[] password = request.getAttribute(UserPassword.class).map(a -> a.getData().getValue())
@@ -153,13 +187,11 @@ public final class RadiusService implements AutoCloseable {
                         new RadiusAuthenticator.Request(username, password, state, from.getHostAddress(), nas));
             } catch (se.lu.lunarc.otp.server.users.DirectoryUnavailable e) {
                 // no answer: the NAS fails over to another server, instead of a Reject for a right password
-                drop(from, client, "directory_unavailable");
-                return null;
+                throw unanswered(from, client, "directory_unavailable");
             } catch (Exception e) {
                 // no answer: the NAS retries or fails over to another server, instead of a wrong Reject
                 log.error("RADIUS request from {} not answered: {}", client.name(), e.getClass().getName());
-                drop(from, client, "internal_error");
-                return null;
+                throw unanswered(from, client, "internal_error");
             } finally {
                 Arrays.fill(password, (byte) 0);
             }
@@ -168,6 +200,9 @@ public final class RadiusService implements AutoCloseable {
 
         @Override
         public void handleException(Exception e) {
+            if (e instanceof Unanswered) {
+                return; // dropped on purpose, and recorded where it was decided
+            }
             RadiusClients.Client client = current.get();
             String reason = e instanceof RejectedExecutionException ? "overloaded"
                     : e instanceof PacketCodecException && String.valueOf(e.getMessage()).contains("authenticator")
@@ -178,6 +213,45 @@ public final class RadiusService implements AutoCloseable {
                 log.warn("RADIUS packet dropped: {}", e.getClass().getSimpleName());
             }
         }
+    }
+
+    /** RFC 5997 §3: Status-Server (code 12). */
+    static final int STATUS_SERVER = 12;
+
+    /**
+     * Status-Server from a known NAS or proxy, with a valid Message-Authenticator (RFC 5997 §3 requires one):
+     * Access-Accept while this server can serve logins (its store answers and its audit log takes lines), no
+     * answer otherwise, so that a proxy marks it alive only when it is. Nothing is audited for a good one: proxies
+     * ask every few seconds.
+     */
+    private Packet statusServer(InetAddress from, RadiusClients.Client client, Packet request,
+                                boolean noAuthenticator) {
+        if (noAuthenticator) {
+            throw unanswered(from, client, "message_authenticator_missing");
+        }
+        if (!ready.getAsBoolean()) {
+            throw unanswered(from, client, "not_ready");
+        }
+        List<Attribute<?>> attributes = new ArrayList<>();
+        attributes.add(new MessageAuthenticator());
+        attributes.addAll(request.getAttributes(ProxyState.class));
+        return new AccessAccept(attributes);
+    }
+
+    /**
+     * A request this server does not answer. Thrown rather than returned, so that aaa4j takes it out of the
+     * duplicate cache: the NAS's retransmission is then worked afresh instead of being dropped as "in progress"
+     * (a one-second directory hiccup must not fail a login whose retry would have gone through).
+     */
+    private static final class Unanswered extends RuntimeException {
+        Unanswered() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Unanswered unanswered(InetAddress from, RadiusClients.Client client, String reason) {
+        drop(from, client, reason);
+        return new Unanswered();
     }
 
     private Packet encode(RadiusAuthenticator.Answer answer, Packet request) {
@@ -235,5 +309,6 @@ public final class RadiusService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         workers.shutdownNow();
+        smsSenders.shutdownNow();
     }
 }

@@ -12,6 +12,8 @@ import java.util.HexFormat;
 /**
  * Retransmissions (RFC 5080 §2.2.2: same source address and port, identifier and Request Authenticator) get the
  * answer already given, so a code is never checked twice. Bounded in size and time, unlike the library's default.
+ * A request that was not answered (the store or the directory failed) is forgotten at once, so its retransmission
+ * is worked: that is why the NAS sends it.
  */
 final class RecentRequests implements DuplicationStrategy {
     private static final Object IN_PROGRESS = new Object();
@@ -29,6 +31,10 @@ final class RecentRequests implements DuplicationStrategy {
 
     @Override
     public Result handleRequest(InetSocketAddress from, Packet request, byte[] bytes) {
+        if (request.getCode() == RadiusService.STATUS_SERVER) {
+            // a proxy's "are you alive?" is answered now, never from what was true a moment ago (RFC 5997 §3)
+            return new Result(Result.State.NEW_REQUEST, null);
+        }
         Object seen = answers.asMap().putIfAbsent(key(from, request), IN_PROGRESS);
         if (seen == null) {
             return new Result(Result.State.NEW_REQUEST, null);

@@ -17,6 +17,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * SMS codes for users who have no active token yet, so they can log in before they have the app. The web
@@ -37,7 +39,8 @@ final class SmsFallback {
     /** What {@link #send} did. */
     enum Sent { SENT, STILL_VALID, LIMIT, FAILED }
 
-    enum Verified { ACCEPTED, WRONG, EXPIRED }
+    /** {@code NOT_SENT}: the gateway refused the last code, so the user cannot have it. */
+    enum Verified { ACCEPTED, WRONG, EXPIRED, NOT_SENT }
 
     /** A user's round as the store keeps it; gone (or expired) means a fresh one. */
     private record Round(byte[] codeHash, long codeExpires, Long lastSent, int triesLeft, int codesSent,
@@ -47,18 +50,26 @@ final class SmsFallback {
     private final String template;
     private final Clock clock;
     private final Database db;
+    private final Executor senders;
 
-    SmsFallback(SmsGateway gateway, String template, Clock clock, Database db) {
+    /**
+     * {@code senders} runs the gateway's calls, which may take the gateway's whole timeout: never on the thread
+     * that answers a NAS, so that a slow SMS provider cannot hold up other users' app-code logins.
+     */
+    SmsFallback(SmsGateway gateway, String template, Clock clock, Database db, Executor senders) {
         this.gateway = gateway;
         this.template = template;
         this.clock = clock;
         this.db = db;
+        this.senders = senders;
     }
 
     /**
      * Sends {@code user} a new code, unless the last one was sent under 30 seconds ago and can still be used
      * (a NAS retrying, or a user pressing Enter twice, must not send a second SMS). The code is recorded before
-     * it is sent, in one transaction, so two nodes asked at once send one code; a send that fails is taken back.
+     * it is sent, in one transaction, so two nodes asked at once send one code. The sending itself is handed to
+     * {@code senders} and this returns at once; a send that fails (or finds no free sender) is taken back, and
+     * the user's answer then gets {@link Verified#NOT_SENT}.
      */
     Sent send(User user) {
         String code = Secrets.digits(CODE_LENGTH);
@@ -83,19 +94,38 @@ final class SmsFallback {
         }
         String text = template.replace("{code}", code).replace("{minutes}", Long.toString(CODE_VALID.toMinutes()));
         try {
-            gateway.send(user.mobile(), text);
-        } catch (IOException e) {
-            log.error("SMS for {} not sent: {}", user.username(), e.getClass().getSimpleName());
-            store(c -> {
-                Round round = find(c, user.username(), now);
-                if (round != null && MessageDigest.isEqual(round.codeHash(), hash)) {
-                    save(c, user.username(), new Round(null, 0, null, 0, round.codesSent() - 1, round.expires()));
-                }
-                return null;
-            });
+            senders.execute(() -> deliver(user, text, hash, now));
+        } catch (RejectedExecutionException busy) {
+            log.error("SMS for {} not sent: every sender is busy", user.username());
+            takeBack(user.username(), hash, now);
             return Sent.FAILED;
         }
         return Sent.SENT;
+    }
+
+    private void deliver(User user, String text, byte[] hash, long now) {
+        try {
+            gateway.send(user.mobile(), text);
+        } catch (IOException e) {
+            log.error("SMS for {} not sent: {}", user.username(), e.getClass().getSimpleName());
+            try {
+                takeBack(user.username(), hash, now);
+            } catch (RuntimeException storeDown) {
+                log.error("SMS for {}: the failed send could not be recorded: {}", user.username(),
+                        storeDown.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /** The code that was not sent no longer counts, and cannot be used: its hash goes. */
+    private void takeBack(String username, byte[] hash, long now) {
+        store(c -> {
+            Round round = find(c, username, now);
+            if (round != null && round.codeHash() != null && MessageDigest.isEqual(round.codeHash(), hash)) {
+                save(c, username, new Round(null, 0, null, 0, round.codesSent() - 1, round.expires()));
+            }
+            return null;
+        });
     }
 
     Verified verify(String username, String code) {
@@ -103,6 +133,9 @@ final class SmsFallback {
         long now = clock.millis();
         return store(c -> {
             Round round = find(c, username, now);
+            if (round != null && round.codeHash() == null && round.lastSent() == null) {
+                return Verified.NOT_SENT;
+            }
             if (round == null || round.codeHash() == null || round.triesLeft() <= 0 || now > round.codeExpires()) {
                 return Verified.EXPIRED;
             }

@@ -114,6 +114,23 @@ public final class Database implements AutoCloseable {
             ALTER TABLE tokens ADD COLUMN serial TEXT;
             """;
 
+    /**
+     * Wrong passwords per user and source, as {@code code_failures} counts wrong codes, so that guessing slows the
+     * place it comes from and never locks the owner out of her own; and the name a RADIUS State's first round was
+     * asked under, which its answer must carry again (the State itself holds the account's identity).
+     */
+    private static final String PASSWORD_FAILURES = """
+            CREATE TABLE password_failures (
+              username TEXT NOT NULL,
+              source TEXT NOT NULL,
+              failures BIGINT NOT NULL DEFAULT 0,
+              next_try BIGINT NOT NULL DEFAULT 0,
+              last_success BIGINT,
+              PRIMARY KEY (username, source)
+            );
+            ALTER TABLE radius_states ADD COLUMN asked_as TEXT;
+            """;
+
     static final List<String> MIGRATIONS = List.of(
             """
             CREATE TABLE tokens (
@@ -164,7 +181,8 @@ public final class Database implements AutoCloseable {
             KEY_CHECK_TABLE.replace("BYTEA", "BLOB"),
             SIGN_IN_TABLES.replace("BYTEA", "BLOB"),
             HARDWARE_TABLE.replace("BYTEA", "BLOB"),
-            TOKEN_KINDS);
+            TOKEN_KINDS,
+            PASSWORD_FAILURES);
 
     /**
      * The same schema on PostgreSQL, shared by every node: BIGINT for epoch seconds, BYTEA for sealed secrets,
@@ -213,7 +231,8 @@ public final class Database implements AutoCloseable {
             """,
             SIGN_IN_TABLES,
             HARDWARE_TABLE,
-            TOKEN_KINDS);
+            TOKEN_KINDS,
+            PASSWORD_FAILURES);
 
     /** The SQL that differs between the two databases. */
     public enum Dialect {
@@ -490,6 +509,15 @@ public final class Database implements AutoCloseable {
         try (Connection r = readers.getConnection()) {
             return work.run(r);
         }
+    }
+
+    /** Throws unless the store answers a trivial query now. */
+    public void ping() throws SQLException {
+        read(c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT 1")) {
+                return r.next();
+            }
+        });
     }
 
     @Override

@@ -22,8 +22,8 @@ import java.util.Map;
  */
 public final class StoreMigration {
     /** Every table with rows to keep. store_key is sealed anew by {@link KeyCheck}; rate limits are not in SQLite. */
-    static final List<String> TABLES = List.of("tokens", "code_failures", "sessions", "pending_logins",
-            "spent_proofs", "radius_states", "radius_sms_rounds", "hardware_tokens");
+    static final List<String> TABLES = List.of("tokens", "code_failures", "password_failures", "sessions",
+            "pending_logins", "spent_proofs", "radius_states", "radius_sms_rounds", "hardware_tokens");
 
     private StoreMigration() {
     }

@@ -29,35 +29,43 @@ public final class TokenStore {
                 + dialect.creationOrder, username);
     }
 
+    /**
+     * Every token kept under any spelling of {@code username} (alice, ALICE): what the helpdesk looks at, so that
+     * tokens a spelling holds are not missed (see {@link IdentityMerge}).
+     */
+    public List<TokenRecord> listForAnyCase(Connection c, String username) throws SQLException {
+        return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE lower(username) = lower(?) ORDER BY created, "
+                + dialect.creationOrder, username);
+    }
+
     /** The user's active tokens, in no particular order: what a code check looks at, and no more. */
     public List<TokenRecord> activeFor(Connection c, String username) throws SQLException {
         return query(c, "SELECT " + COLUMNS + " FROM tokens WHERE username = ? AND status = 'active'", username);
     }
 
     /** What a code check reads first: the user's active tokens, and the state of the source the code comes from. */
-    public record CheckView(List<TokenRecord> active, SourceState state) {}
+    public record CheckView(List<TokenRecord> active, SourceFailures.State state) {}
 
     private static final String CHECK_VIEW = "SELECT t." + COLUMNS.replace(", ", ", t.")
             + ", f.failures, f.next_try, f.last_success FROM tokens t LEFT JOIN code_failures f"
             + " ON f.username = t.username AND f.source = ? WHERE t.username = ? AND t.status = 'active'";
 
     /**
-     * {@link #activeFor} and {@link #sourceState} in one statement, so one read transaction: the login path's
-     * hottest query. Without an active token the state is {@link SourceState#NONE}, as nothing is then checked.
+     * {@link #activeFor} and {@link SourceFailures#CODES}' state in one statement, so one read transaction: the
+     * login path's hottest query. Without an active token the state is NONE, as nothing is then checked.
      */
     public CheckView checkView(Connection c, String username, String source) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(CHECK_VIEW)) {
             p.setString(1, source);
             p.setString(2, username);
             List<TokenRecord> active = new ArrayList<>();
-            SourceState state = SourceState.NONE;
+            SourceFailures.State state = SourceFailures.State.NONE;
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     active.add(record(r));
                     long failures = r.getLong(19);
                     if (active.size() == 1 && !r.wasNull()) {
-                        long success = r.getLong(21);
-                        state = new SourceState(failures, r.getLong(20), r.wasNull() ? null : success);
+                        state = new SourceFailures.State(failures, r.getLong(20), nullableLong(r, 21));
                     }
                 }
             }
@@ -114,15 +122,18 @@ public final class TokenStore {
 
     /**
      * Marks {@code step} used on an active token, if no step this late was used before: the row count decides,
-     * so two checks of the same code, on one node or two, cannot both succeed. False: someone was first.
+     * so two checks of the same code, on one node or two, cannot both succeed. False: someone was first. The
+     * token's clock offset, as this code showed it, is remembered with it.
      */
-    public boolean takeStep(Connection c, String id, long step, long nowEpochSecond) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE tokens SET last_step = ?, last_used = ?, "
-                + "failed_attempts = 0 WHERE id = ? AND status = 'active' AND last_step < ?")) {
+    public boolean takeStep(Connection c, String id, long step, long driftSteps, long nowEpochSecond)
+            throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE tokens SET last_step = ?, drift_steps = ?, "
+                + "last_used = ?, failed_attempts = 0 WHERE id = ? AND status = 'active' AND last_step < ?")) {
             p.setLong(1, step);
-            p.setLong(2, nowEpochSecond);
-            p.setString(3, id);
-            p.setLong(4, step);
+            p.setLong(2, driftSteps);
+            p.setLong(3, nowEpochSecond);
+            p.setString(4, id);
+            p.setLong(5, step);
             return p.executeUpdate() == 1;
         }
     }
@@ -142,47 +153,6 @@ public final class TokenStore {
                 + "last_step = ?, drift_steps = ?, failed_attempts = ?, replayed_at = ? WHERE id = ?")) {
             bind(p, t);
             p.setString(15, t.id());
-            p.executeUpdate();
-        }
-    }
-
-    /** Code failures of one user from one source; a source never seen has none. */
-    public record SourceState(long failures, long nextTryEpochSecond, Long lastSuccessEpochSecond) {
-        public static final SourceState NONE = new SourceState(0, 0, null);
-
-        public boolean knownGood() {
-            return lastSuccessEpochSecond != null;
-        }
-    }
-
-    public SourceState sourceState(Connection c, String username, String source) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT failures, next_try, last_success FROM code_failures WHERE username = ? AND source = ?")) {
-            p.setString(1, username);
-            p.setString(2, source);
-            try (ResultSet r = p.executeQuery()) {
-                if (!r.next()) {
-                    return SourceState.NONE;
-                }
-                long success = r.getLong(3);
-                return new SourceState(r.getLong(1), r.getLong(2), r.wasNull() ? null : success);
-            }
-        }
-    }
-
-    public void saveSourceState(Connection c, String username, String source, SourceState s) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO code_failures (username, source, failures, "
-                + "next_try, last_success) VALUES (?, ?, ?, ?, ?) ON CONFLICT (username, source) DO UPDATE SET "
-                + "failures = excluded.failures, next_try = excluded.next_try, last_success = excluded.last_success")) {
-            p.setString(1, username);
-            p.setString(2, source);
-            p.setLong(3, s.failures());
-            p.setLong(4, s.nextTryEpochSecond());
-            if (s.lastSuccessEpochSecond() == null) {
-                p.setNull(5, java.sql.Types.INTEGER);
-            } else {
-                p.setLong(5, s.lastSuccessEpochSecond());
-            }
             p.executeUpdate();
         }
     }
@@ -240,7 +210,17 @@ public final class TokenStore {
     }
 
     private static Instant instant(ResultSet r, int index) throws SQLException {
+        Long v = nullableLong(r, index);
+        return v == null ? null : Instant.ofEpochSecond(v);
+    }
+
+    /**
+     * A column that may be NULL. {@link ResultSet#wasNull} speaks of the last column read, so it is asked right
+     * after that column's own read, here, and nowhere else: asked after the next column's read it once turned
+     * "never succeeded here" into "succeeded at 1970", which let guesses past the cap on new sources.
+     */
+    static Long nullableLong(ResultSet r, int index) throws SQLException {
         long v = r.getLong(index);
-        return r.wasNull() ? null : Instant.ofEpochSecond(v);
+        return r.wasNull() ? null : v;
     }
 }

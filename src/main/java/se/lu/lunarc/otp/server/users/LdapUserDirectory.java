@@ -128,7 +128,7 @@ public final class LdapUserDirectory implements UserDirectory {
 
     @Override
     public Optional<User> find(String username) {
-        return entry(username).map(e -> user(e, username));
+        return entry(username).map(this::user);
     }
 
     @Override
@@ -152,11 +152,18 @@ public final class LdapUserDirectory implements UserDirectory {
         if (!allowedIn) {
             return Authentication.refused(Authentication.NOT_ALLOWED);
         }
-        return Authentication.ok(user(entry.get(), username));
+        return Authentication.ok(user(entry.get()));
     }
 
-    /** The user's entry, found by the configured filter with the username escaped; empty unless exactly one. */
+    /**
+     * The user's entry, found by the configured filter with the username escaped; empty unless exactly one, and
+     * unless it has a name usable as the account's identity (see {@link #identity}).
+     */
     private Optional<SearchResultEntry> entry(String username) {
+        return search(username).filter(e -> identity(e) != null);
+    }
+
+    private Optional<SearchResultEntry> search(String username) {
         if (username == null || username.isEmpty()) {
             return Optional.empty();
         }
@@ -209,10 +216,42 @@ public final class LdapUserDirectory implements UserDirectory {
         }
     }
 
-    /** The user by the name she signs in with (the one the filter matched): her tokens are kept under it. */
-    private User user(SearchResultEntry e, String username) {
-        return new User(username, first(e, "displayName"), first(e, "email"), numbers.e164(first(e, "phone")),
+    /** The user, named by the entry's own identity: her tokens, sessions and limits are kept under it. */
+    private User user(SearchResultEntry e) {
+        return new User(identity(e), first(e, "displayName"), first(e, "email"), numbers.e164(first(e, "phone")),
                 first(e, "affiliation"), null);
+    }
+
+    /**
+     * The account's name as the directory stores it, whatever case (or, with a filter over several attributes,
+     * whichever attribute) the user typed: the naming attribute's value in the entry's own DN when the DN is made
+     * of it ({@code uid=alice,ou=people,…}), else the attribute's one value. Null, and the entry is nobody, when
+     * the attribute has several values outside the DN (one person would be several accounts) or a value that is
+     * not a username.
+     */
+    private String identity(SearchResultEntry e) {
+        String attribute = config.attributes().get("username").get(0);
+        String name = null;
+        try {
+            com.unboundid.ldap.sdk.RDN rdn = e.getParsedDN().getRDN();
+            for (int i = 0; i < rdn.getAttributeNames().length; i++) {
+                if (rdn.getAttributeNames()[i].equalsIgnoreCase(attribute)) {
+                    name = rdn.getAttributeValues()[i];
+                }
+            }
+        } catch (LDAPException unparsable) {
+            // the directory's own DN: left to the attribute below
+        }
+        if (name == null) {
+            String[] values = e.getAttributeValues(attribute);
+            name = values != null && values.length == 1 ? values[0] : null;
+        }
+        if (name == null || !se.lu.lunarc.otp.api.Usernames.isValid(name)) {
+            log.warn("account directory: an entry matched the user filter but has no single {} that is a valid "
+                    + "username; nobody can sign in with it (users.ldap.attributes.username)", attribute);
+            return null;
+        }
+        return name;
     }
 
     private String first(SearchResultEntry e, String field) {

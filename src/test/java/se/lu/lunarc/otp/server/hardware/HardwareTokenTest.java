@@ -199,4 +199,24 @@ class HardwareTokenTest {
             assertThat(limited.code()).isEqualTo("rate_limited");
         }
     }
+    @Test
+    void aSerialRegisteredThisHourAnswersAsManyTriesAsAnUnknownOne() throws Exception {
+        try (TestServer server = siteWithImportedTokens()) {
+            EnrollmentClient alice = server.signedIn("alice");
+            alice.registerHardwareToken("FOB-0001", new Totp("SHA1", 6, 30).code(FOB_SECRET, server.clock.instant()));
+            // someone else tries that serial and one nobody has: each takes its 10 tries before the limit
+            EnrollmentClient other = server.signedIn("user00");
+            for (String serial : List.of("FOB-0001", "NO-SUCH-SERIAL")) {
+                int tries = 0;
+                ApiException e;
+                do {
+                    e = refused(() -> other.registerHardwareToken(serial, "000000"));
+                    tries++;
+                } while (e.code().equals("code_invalid") && tries < 20);
+                assertThat(e.code()).isEqualTo("rate_limited");
+                assertThat(tries - 1).as("tries answered before the limit, serial " + serial).isEqualTo(10);
+                server.clock.advance(Duration.ofMinutes(11)); // past the user's own limit, within the serials'
+            }
+        }
+    }
 }

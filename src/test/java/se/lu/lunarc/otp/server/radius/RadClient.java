@@ -16,7 +16,7 @@ public record RadClient(String output, int exitCode) {
         return run(command, String.join(",", attributes) + "\n");
     }
 
-    static RadClient radtest(String user, String password, int port, String secret)
+    public static RadClient radtest(String user, String password, int port, String secret)
             throws IOException, InterruptedException {
         return run(List.of("radtest", "-t", "pap", user, password, "127.0.0.1:" + port, "0", secret), "");
     }

@@ -70,8 +70,8 @@ class StoreTest {
             // what a code check reads: the active tokens, with the state of the source asking and no other's
             db.inTransaction(c -> {
                 store.insert(c, token("id-e", "alice", "Key fob", TokenRecord.ACTIVE));
-                store.saveSourceState(c, "alice", "10.0.0.1", new TokenStore.SourceState(3, 1_800_000_060L, 1_700_000_000L));
-                store.saveSourceState(c, "alice", "10.0.0.2", new TokenStore.SourceState(7, 0, null));
+                SourceFailures.CODES.save(c, "alice", "10.0.0.1", new SourceFailures.State(3, 1_800_000_060L, 1_700_000_000L));
+                SourceFailures.CODES.save(c, "alice", "10.0.0.2", new SourceFailures.State(7, 0, null));
                 return null;
             });
             TokenStore.CheckView fromFirst = db.read(c -> store.checkView(c, "alice", "10.0.0.1"));
@@ -79,10 +79,10 @@ class StoreTest {
             TokenStore.CheckView bobs = db.read(c -> store.checkView(c, "bob", "10.0.0.1"));
             assertThat(fromFirst.active()).extracting(TokenRecord::id).containsExactlyInAnyOrder("id-c", "id-e");
             assertThat(fromFirst.active().get(0).sealedSecret()).containsExactly(1, 2, 3);
-            assertThat(fromFirst.state()).isEqualTo(new TokenStore.SourceState(3, 1_800_000_060L, 1_700_000_000L));
-            assertThat(fromNew.state()).isEqualTo(TokenStore.SourceState.NONE);
+            assertThat(fromFirst.state()).isEqualTo(new SourceFailures.State(3, 1_800_000_060L, 1_700_000_000L));
+            assertThat(fromNew.state()).isEqualTo(SourceFailures.State.NONE);
             assertThat(bobs.active()).extracting(TokenRecord::id).containsExactly("id-z");
-            assertThat(bobs.state()).as("alice's sources are hers").isEqualTo(TokenStore.SourceState.NONE);
+            assertThat(bobs.state()).as("alice's sources are hers").isEqualTo(SourceFailures.State.NONE);
             boolean phoneTaken = db.read(c -> store.nameTaken(c, "alice", "PHONE", null));
             boolean oldTaken = db.read(c -> store.nameTaken(c, "alice", "old", null));
             assertThat(phoneTaken).isTrue();
@@ -111,7 +111,7 @@ class StoreTest {
             for (int i = 0; i < 20; i++) {
                 Database node = i % 2 == 0 ? a : b;
                 checks.add(() -> {
-                    if (node.inTransaction(c -> store.takeStep(c, "t1", 59_000_000L, 1_770_000_000L))) {
+                    if (node.inTransaction(c -> store.takeStep(c, "t1", 59_000_000L, 0, 1_770_000_000L))) {
                         taken.incrementAndGet();
                     }
                     return null;
@@ -119,8 +119,8 @@ class StoreTest {
             }
             runAtOnce(checks);
             assertThat(taken.get()).as("the same code accepted once over both nodes").isEqualTo(1);
-            boolean again = b.inTransaction(c -> store.takeStep(c, "t1", 59_000_000L, 1_770_000_001L));
-            boolean next = a.inTransaction(c -> store.takeStep(c, "t1", 59_000_001L, 1_770_000_031L));
+            boolean again = b.inTransaction(c -> store.takeStep(c, "t1", 59_000_000L, 0, 1_770_000_001L));
+            boolean next = a.inTransaction(c -> store.takeStep(c, "t1", 59_000_001L, 0, 1_770_000_031L));
             assertThat(again).as("the same step again, on the other node").isFalse();
             assertThat(next).as("the next step").isTrue();
         }
@@ -138,16 +138,16 @@ class StoreTest {
                 // read, then write what was read plus one: as ValidateService counts a wrong code
                 failures.add(() -> {
                     node.inTransaction(c -> {
-                        TokenStore.SourceState s = store.sourceState(c, "alice", "10.1.2.3");
-                        store.saveSourceState(c, "alice", "10.1.2.3",
-                                new TokenStore.SourceState(s.failures() + 1, 0, null));
+                        SourceFailures.State s = SourceFailures.CODES.read(c, "alice", "10.1.2.3");
+                        SourceFailures.CODES.save(c, "alice", "10.1.2.3",
+                                new SourceFailures.State(s.failures() + 1, 0, null));
                         return null;
                     });
                     return null;
                 });
             }
             runAtOnce(failures);
-            TokenStore.SourceState counted = a.read(c -> store.sourceState(c, "alice", "10.1.2.3"));
+            SourceFailures.State counted = a.read(c -> SourceFailures.CODES.read(c, "alice", "10.1.2.3"));
             assertThat(counted.failures()).isEqualTo(30);
         }
     }

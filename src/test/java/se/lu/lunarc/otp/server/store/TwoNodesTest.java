@@ -54,15 +54,25 @@ class TwoNodesTest {
     }
 
     @Test
-    void signInAttemptsOnBothNodesComeOutOfOneLimit() throws Exception {
+    void wrongPasswordsOnBothNodesComeOutOfOneLimit() throws Exception {
         try (TwoNodes nodes = TwoNodes.start(postgres.server(), dir)) {
-            // the default: 10 sign-in attempts per account in 15 minutes, now over both nodes together
+            // the default: 10 wrong passwords per account in 15 minutes from new places, over both nodes together
             for (int i = 0; i < 10; i++) {
                 TestServer node = i % 2 == 0 ? nodes.a : nodes.b;
-                assertThat(signInCode(node, "wrong-password")).as("attempt " + (i + 1)).isEqualTo("invalid_credentials");
+                assertThat(signInCode(node, "127.0.2." + i, "wrong-password")).as("attempt " + (i + 1))
+                        .isEqualTo("invalid_credentials");
             }
-            assertThat(signInCode(nodes.a, "alice" + TestServer.PASSWORD_SUFFIX)).isEqualTo("rate_limited");
-            assertThat(signInCode(nodes.b, "alice" + TestServer.PASSWORD_SUFFIX)).isEqualTo("rate_limited");
+            String right = "alice" + TestServer.PASSWORD_SUFFIX;
+            assertThat(signInCode(nodes.a, "127.0.2.100", right)).isEqualTo("rate_limited");
+            assertThat(signInCode(nodes.b, "127.0.2.101", right)).isEqualTo("rate_limited");
+            // and one place's wrong passwords make it wait on the other node too
+            for (int i = 0; i < 5; i++) {
+                nodes.a.clock.advance(java.time.Duration.ofMinutes(16));
+                nodes.b.clock.advance(java.time.Duration.ofMinutes(16));
+                TestServer node = i % 2 == 0 ? nodes.a : nodes.b;
+                assertThat(signInCode(node, "127.0.2.50", "wrong-password")).isEqualTo("invalid_credentials");
+            }
+            assertThat(signInCode(nodes.b, "127.0.2.50", right)).isEqualTo("rate_limited");
         }
     }
 
@@ -97,8 +107,8 @@ class TwoNodesTest {
     }
 
     /** The problem code of a sign-in with {@code password}, or "started". */
-    private static String signInCode(TestServer node, String password) throws Exception {
-        var client = node.client();
+    private static String signInCode(TestServer node, String from, String password) throws Exception {
+        var client = node.clientFrom(from);
         try {
             client.login("alice", password.toCharArray(), HumanCheckSolver.solve(client.humanCheck()));
             return "started";

@@ -259,6 +259,51 @@ class LdapDirectoryTest {
         }
     }
 
+    @Test
+    void aNameTypedInAnyCaseIsTheAccountTheDirectoryNames() throws Exception {
+        server = serverOn(ldap(slapd.url(), false, null));
+        // uid matches without case in LDAP; the account is carol, as her entry spells it, at every door
+        EnrollmentClient shouting = server.client();
+        var started = shouting.login("CAROL", "carol-pw".toCharArray(), HumanCheckSolver.solve(shouting.humanCheck()));
+        shouting.submitCode(started.loginId(), server.lastSmsCode("carol"));
+        assertThat(shouting.me().username()).isEqualTo("carol");
+        var phone = shouting.createToken("Phone");
+        shouting.activate(phone.token().id(), server.codeNow(phone));
+        server.clock.advance(java.time.Duration.ofSeconds(30));
+        assertThat(server.client().validate(server.serviceKey(), "carol", server.codeNow(phone)).accepted()).isTrue();
+        server.clock.advance(java.time.Duration.ofSeconds(30));
+        try (TestRadius radius = TestRadius.start(server, ServerConfig.RadiusClient.CHALLENGE, "sms", false);
+             RawRadiusClient nas = new RawRadiusClient(InetAddress.getLoopbackAddress(), radius.port, radius.secret,
+                     1500)) {
+            Packet first = nas.send(nas.accessRequest("Carol", "carol-pw", null, true));
+            assertThat(first).as("her app's code is asked, not an SMS").isInstanceOf(AccessChallenge.class);
+            byte[] state = first.getAttribute(org.aaa4j.radius.core.attribute.attributes.State.class).orElseThrow()
+                    .getData().getValue();
+            assertThat(nas.send(nas.accessRequest("Carol", server.codeNow(phone), state, true)))
+                    .isInstanceOf(org.aaa4j.radius.core.packet.packets.AccessAccept.class);
+        }
+        assertThat(audit("validate_accept")).extracting(n -> n.get("user").asText()).containsOnly("carol");
+        assertThat(audit("radius_accept")).extracting(n -> n.get("user").asText()).containsOnly("carol");
+    }
+
+    @Test
+    void aNasRetransmissionAfterADirectoryHiccupIsWorkedNotDroppedAsInProgress() throws Exception {
+        server = serverOn(ldap(slapd.url(), false, null));
+        try (TestRadius radius = TestRadius.start(server, ServerConfig.RadiusClient.CHALLENGE, "reject", false);
+             RawRadiusClient nas = new RawRadiusClient(InetAddress.getLoopbackAddress(), radius.port, radius.secret,
+                     1500)) {
+            server.enrolled("carol", "Phone");
+            slapd.stop();
+            RawRadiusClient.Encoded login = nas.accessRequest("carol", "carol-pw", null, true);
+            assertThat(nas.answered(login.bytes())).as("the directory is down: no answer").isFalse();
+            slapd.start();
+            // the NAS sends the very same packet again (same identifier and authenticator), within seconds
+            Packet retried = nas.exchange(login.bytes(), login.authenticator());
+            assertThat(retried).as("the retransmission is worked, now that the directory answers")
+                    .isInstanceOf(AccessChallenge.class);
+        }
+    }
+
     /** A CA and a certificate for 127.0.0.1 that it signed, made with openssl in {@code folder}. */
     static Slapd.Tls makeCertificates(Path folder, String caName) throws Exception {
         Files.createDirectories(folder);
