@@ -29,6 +29,9 @@ public enum TokenNameRule {
 
     /** Names of {@code tokens} that a new name may not repeat. */
     public static java.util.List<String> namesInUse(Collection<Token> tokens) {
+        if (tokens == null) {
+            return java.util.List.of(); // not read yet: the server checks the name anyway
+        }
         return tokens.stream().filter(t -> !"revoked".equals(t.status())).map(Token::name).toList();
     }
 

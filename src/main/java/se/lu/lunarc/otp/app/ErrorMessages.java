@@ -40,6 +40,7 @@ public final class ErrorMessages {
     /** Whether trying the same thing again may help (network trouble, a directory down), so the banner offers Retry. */
     public static boolean retryable(ApiException e) {
         return e.kind() == ApiException.Kind.UNREACHABLE || e.kind() == ApiException.Kind.TIMEOUT
-                || e.is(se.lu.lunarc.otp.api.ErrorCode.DIRECTORY_UNAVAILABLE);
+                || e.is(se.lu.lunarc.otp.api.ErrorCode.DIRECTORY_UNAVAILABLE)
+                || e.is(se.lu.lunarc.otp.api.ErrorCode.SERVICE_UNAVAILABLE);
     }
 }

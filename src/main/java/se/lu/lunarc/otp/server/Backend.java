@@ -43,13 +43,8 @@ public final class Backend implements AutoCloseable {
         Path data = config.dataDir();
         PrivateFiles.createPrivateFolder(data);
         SecretCipher cipher = SecretCipher.fromKeyFile(data.resolve("secret.key"));
-        this.db = Database.open(config.store(), data);
-        try {
-            KeyCheck.verify(db, cipher, data.resolve("secret.key").toString());
-        } catch (SQLException | RuntimeException e) {
-            db.close();
-            throw e;
-        }
+        this.db = Database.open(config.store(), data,
+                KeyCheck.verification(cipher, data.resolve("secret.key").toString()));
         this.audit = new AuditLog(data.resolve("audit.jsonl"), clock);
         this.health = new ServiceHealth(db, audit);
         this.rateLimits = db.dialect() == Database.Dialect.POSTGRESQL

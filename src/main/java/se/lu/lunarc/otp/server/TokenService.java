@@ -31,7 +31,7 @@ import java.util.UUID;
 public final class TokenService {
     static final int SECRET_BYTES = 20; // 160 bits, RFC 4226's recommendation
     static final int ACTIVATION_TRIES = 5;
-    static final int RESYNC_WINDOW_STEPS = 20; // ±10 minutes
+    static final Duration RESYNC_WINDOW = Duration.ofMinutes(10); // either way
     private static final Totp TOTP = Totp.STANDARD;
 
     private final Database db;
@@ -188,12 +188,15 @@ public final class TokenService {
             if (t.otp().hotp()) {
                 return resyncHotp(t, code1, code2, address, now, c);
             }
-            long nowStep = TOTP.step(now);
-            if (TOTP.isWellFormed(code1) && TOTP.isWellFormed(code2)) {
+            // the token's own digits and time step: a hardware token may show 8 digits each 60 s
+            Totp totp = totp(t.otp());
+            long nowStep = totp.step(now);
+            long window = RESYNC_WINDOW.toSeconds() / totp.periodSeconds();
+            if (isWellFormed(t.otp(), code1) && isWellFormed(t.otp(), code2)) {
                 byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
                 try {
-                    for (long s = nowStep - RESYNC_WINDOW_STEPS; s <= nowStep + RESYNC_WINDOW_STEPS; s++) {
-                        if (s + 1 > t.lastStep() && TOTP.matches(secret, s, code1) && TOTP.matches(secret, s + 1, code2)) {
+                    for (long s = nowStep - window; s <= nowStep + window; s++) {
+                        if (s + 1 > t.lastStep() && totp.matches(secret, s, code1) && totp.matches(secret, s + 1, code2)) {
                             TokenRecord synced = t.resynced(s + 1, s + 1 - nowStep);
                             store.update(c, synced);
                             audit.record("token_resynced", username, address, id, "drift_steps=" + (s + 1 - nowStep));
@@ -317,8 +320,8 @@ public final class TokenService {
     }
 
     public Token view(TokenRecord t, Instant now) {
-        return new Token(t.id(), t.name(), t.otp().kind(), status(t, now).wire(), t.created(), t.activated(), t.expires(),
-                t.lastUsed(), t.replayedAt());
+        return new Token(t.id(), t.name(), t.otp().kind(), t.otp().digits(), status(t, now).wire(), t.created(),
+                t.activated(), t.expires(), t.lastUsed(), t.replayedAt());
     }
 
     static TokenStatus status(TokenRecord t, Instant now) {

@@ -19,6 +19,7 @@ import se.lu.lunarc.otp.client.HumanCheckSolver;
 import se.lu.lunarc.otp.app.ClientHolder;
 import se.lu.lunarc.otp.app.ClientSettings;
 import se.lu.lunarc.otp.app.ErrorMessages;
+import se.lu.lunarc.otp.app.FollowUp;
 
 import java.io.IOException;
 import java.text.MessageFormat;
@@ -65,7 +66,10 @@ public final class TextWizard {
 
     /** Runs until the user quits or the input ends; returns the exit status. */
     public int run() throws IOException {
-        Thread clearOnInterrupt = new Thread(this::clearQr);
+        Thread clearOnInterrupt = new Thread(() -> {
+            clearQr();
+            logOutOnLeaving();
+        });
         Runtime.getRuntime().addShutdownHook(clearOnInterrupt);
         try {
             term.println(t("app.title"));
@@ -93,8 +97,11 @@ public final class TextWizard {
                     case HARDWARE -> hardware();
                 }
             }
+        } catch (Quit e) {
+            return 0;
         } catch (EndOfInput e) {
             term.println("");
+            logOutOnLeaving();
             return 0;
         } finally {
             clearQr();
@@ -234,8 +241,25 @@ public final class TextWizard {
     /** One look at the account and one choice; false when the user logged out to quit. */
     private boolean account() throws IOException {
         try {
+            if (!readAccount()) {
+                return true;
+            }
+            return chooseOnAccount();
+        } catch (ApiException e) {
+            failed(e);
+        }
+        return true;
+    }
+
+    /**
+     * The account and its tokens, each read retried on its own (the step before has succeeded and is not asked
+     * again). When they still fail the user chooses: Enter reads again, q logs out and quits; never a loop that
+     * asks the server again without asking the user.
+     */
+    private boolean readAccount() throws IOException, ApiException {
+        try {
             if (me == null) {
-                me = client.me();
+                me = FollowUp.read(client::me);
                 term.println("");
                 term.println("== " + t("account.general") + " ==");
                 term.println("  " + t("general.displayName") + ": " + me.displayName());
@@ -244,35 +268,89 @@ public final class TextWizard {
                 term.println("  " + t("general.phone") + ": " + me.maskedPhone());
                 term.println("  " + t("general.affiliation") + ": " + me.affiliation());
             }
-            tokens = client.tokens();
-            term.println("");
-            term.println("== " + t("account.tokens") + " ==");
-            if (tokens.isEmpty()) {
-                term.println("  " + t("tokens.none"));
-            }
-            for (int i = 0; i < tokens.size(); i++) {
-                Token tk = tokens.get(i);
-                term.println("  " + (i + 1) + ". " + tk.name() + "  [" + t("status." + tk.status()) + "]");
-            }
-            term.println(t("text.tokenMenu", settings.appName()));
-            String choice = ask("> ");
-            if (choice.equalsIgnoreCase("n")) {
-                steps.move(Move.NEW_TOKEN);
-            } else if (choice.equalsIgnoreCase("h")) {
-                steps.move(Move.REGISTER_HARDWARE);
-            } else if (choice.equalsIgnoreCase("q")) {
-                client.logout();
-                steps.move(Move.LOG_OUT);
-                term.println(t("signin.loggedOut"));
-                return false; // the terminal's way of closing the window
-            } else if (choice.matches("\\d+") && Integer.parseInt(choice) >= 1
-                    && Integer.parseInt(choice) <= tokens.size()) {
-                tokenActions(tokens.get(Integer.parseInt(choice) - 1));
-            }
+            tokens = FollowUp.read(client::tokens);
         } catch (ApiException e) {
-            failed(e);
+            if (!ErrorMessages.retryable(e)) {
+                throw e;
+            }
+            error(e);
+            if (ask(t("text.retryOrQuit")).equalsIgnoreCase("q")) {
+                try {
+                    logOut();
+                } catch (ApiException down) {
+                    error(down); // the session ends by itself after its idle time
+                }
+                throw new Quit();
+            }
+            return false;
         }
         return true;
+    }
+
+    /** The token list and one choice; false when the user logged out to quit. */
+    private boolean chooseOnAccount() throws IOException, ApiException {
+        term.println("");
+        term.println("== " + t("account.tokens") + " ==");
+        if (tokens.isEmpty()) {
+            term.println("  " + t("tokens.none"));
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            Token tk = tokens.get(i);
+            term.println("  " + (i + 1) + ". " + tk.name() + "  [" + t("status." + tk.status()) + "]");
+        }
+        term.println(t("text.tokenMenu", settings.appName()));
+        String choice = ask("> ");
+        if (choice.equalsIgnoreCase("n")) {
+            steps.move(Move.NEW_TOKEN);
+        } else if (choice.equalsIgnoreCase("h")) {
+            steps.move(Move.REGISTER_HARDWARE);
+        } else if (choice.equalsIgnoreCase("q")) {
+            logOut();
+            return false; // the terminal's way of closing the window
+        } else if (choice.matches("\\d+") && Integer.parseInt(choice) >= 1
+                && Integer.parseInt(choice) <= tokens.size()) {
+            tokenActions(tokens.get(Integer.parseInt(choice) - 1));
+        }
+        return true;
+    }
+
+    /** Ends the session on the server, then says so; the flow's LOG_OUT move. */
+    private void logOut() throws ApiException {
+        client.logout();
+        steps.move(Move.LOG_OUT);
+        term.println(t("signin.loggedOut"));
+    }
+
+    /** The user chose to quit where the token list could not be read. */
+    private static final class Quit extends RuntimeException {
+        Quit() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The terminal closed (Ctrl-D) or the program is stopped (Ctrl-C) while signed in: the session ends on the
+     * server too, as q would have ended it, within a few seconds at most.
+     */
+    private void logOutOnLeaving() {
+        if (!steps.signedIn() || client == null) {
+            return;
+        }
+        Thread logout = new Thread(() -> {
+            try {
+                client.logout();
+            } catch (ApiException e) {
+                // the session ends by itself after its idle time
+            }
+        }, "logout");
+        logout.setDaemon(true);
+        logout.start();
+        try {
+            logout.join(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        steps.reset();
     }
 
     private void tokenActions(Token tk) throws IOException, ApiException {
@@ -338,7 +416,11 @@ public final class TextWizard {
         term.println("== " + t("name.title") + " ==");
         String name;
         while (true) {
-            name = ask(t("name.label") + ": ");
+            name = ask(t("text.namePrompt"));
+            if (name.isEmpty()) {
+                steps.move(Move.BACK); // the way out, at the token cap too
+                return;
+            }
             TokenNameRule broken = TokenNameRule.broken(name, TokenNameRule.namesInUse(tokens));
             if (broken == null) {
                 break;

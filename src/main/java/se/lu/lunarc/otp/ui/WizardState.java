@@ -109,7 +109,8 @@ public final class WizardState {
     public Me me() { return me; }
     public void setMe(Me v) { fxThread(); me = v; }
     public List<Token> tokens() { return tokens; }
-    public void setTokens(List<Token> v) { fxThread(); tokens = List.copyOf(v); }
+    /** The list as last read; null while it could not be read (the account screen then reads it). */
+    public void setTokens(List<Token> v) { fxThread(); tokens = v == null ? null : List.copyOf(v); }
     public CreatedToken enrollment() { return enrollment; }
     public void setEnrollment(CreatedToken v) { fxThread(); enrollment = v; }
     public Token activating() { return activating; }

@@ -52,6 +52,11 @@ public final class TestRadius implements AutoCloseable {
         return new TestRadius(secret, port, RadiusService.start(config, server.backend()), config);
     }
 
+    /** The service started again on the same port, for the same NAS, as a restart of the server would. */
+    public TestRadius again(TestServer server) throws IOException {
+        return new TestRadius(secret, port, RadiusService.start(config, server.backend()), config);
+    }
+
     public static int freeUdpPort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

@@ -53,4 +53,30 @@ class TextDirectoryDownTest {
             assertThat(s.expect("Code from the SMS")).contains("+46 70*** **02");
         }
     }
+    @Test
+    void anAccountThatCannotBeReadIsToldOnceAndTheUserChoosesToTryAgainOrQuit() throws Exception {
+        ClientSettings settings = new ClientSettings(server.server().baseUri(), null, Duration.ofSeconds(3),
+                Duration.ofSeconds(10), "Pocket Pass", null, Locale.ENGLISH, Duration.ofMinutes(5));
+        try (TextSession s = new TextSession(settings, TerminalQr.Style.UNICODE, 100)) {
+            s.expect("Username: ");
+            s.type("carol");
+            s.expect("Password (not shown): ");
+            s.type("carol-pw");
+            s.expect("Code from the SMS");
+            String code = server.lastSmsCode("carol");
+            slapd.stop(); // the code is checked without the directory; the account after it is read from it
+            s.type(code);
+            String told = s.expect("or type q and Enter to log out and quit: ");
+            assertThat(told.split("not answering", -1)).as("said once, then the user is asked").hasSize(2);
+            slapd.start();
+            s.type("");
+            assertThat(s.expect("> ")).contains("Person carol");
+            slapd.stop();
+            s.type("x"); // any key that is no choice: the list again, read anew (no directory needed for it)
+            s.expect("> ");
+            s.type("q");
+            s.expect("You have logged out.");
+            assertThat(s.exitCode()).isZero();
+        }
+    }
 }

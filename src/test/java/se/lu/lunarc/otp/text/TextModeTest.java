@@ -60,7 +60,7 @@ class TextModeTest {
     String newTokenScreen(TextSession s, String name) throws Exception {
         signIn(s);
         s.type("n");
-        s.expect("Enter a display name for your device: ");
+        s.expect("Enter a display name for your device (empty: back to the list): ");
         s.type(name);
         return s.expect("First code from the app");
     }
@@ -135,9 +135,11 @@ class TextModeTest {
                     "Mobile phone: +46 70*** **01", "Affiliation: Lund University", "You have no tokens yet");
 
             s.type("n");
-            s.expect("Enter a display name for your device: ");
-            s.type("   ");
-            assertThat(s.expect("Enter a display name for your device: ")).contains("! Enter a name.");
+            s.expect("Enter a display name for your device (empty: back to the list): ");
+            s.type("   "); // nothing: back to the list, the name step's way out
+            s.expect("> ");
+            s.type("n");
+            s.expect("Enter a display name for your device (empty: back to the list): ");
             s.type("Terminal phone");
             String qr = s.expect("First code from the app");
             String uriText = decodeHalfBlocks(qr);
@@ -250,6 +252,43 @@ class TextModeTest {
                     assertThat(line.replaceAll("\u001b\\[[0-9;]*m", "")).matches("[# ]+");
                 }
             }
+        }
+    }
+    /** The user's sessions as the store keeps them. */
+    private long sessionsOf(String user) throws Exception {
+        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("lunarc-otp.db"));
+             var p = db.prepareStatement("SELECT count(*) FROM sessions WHERE username = ?")) {
+            p.setString(1, user);
+            try (var r = p.executeQuery()) {
+                return r.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void endOfInputWhileSignedInEndsTheSessionOnTheServerAsQWould() throws Exception {
+        try (TextSession s = new TextSession(settings(), TerminalQr.Style.UNICODE, 100)) {
+            signIn(s);
+            assertThat(sessionsOf("alice")).isEqualTo(1);
+            assertThat(s.exitCode()).as("Ctrl-D").isZero();
+        }
+        assertThat(sessionsOf("alice")).as("the session ended with the terminal").isZero();
+    }
+
+    @Test
+    void theNameStepHasAWayBackToTheListAtTheTokenCapToo() throws Exception {
+        var alice = server.signedIn("alice");
+        for (int i = 1; i <= 5; i++) {
+            alice.createToken("Device " + i);
+        }
+        try (TextSession s = new TextSession(settings(), TerminalQr.Style.UNICODE, 100)) {
+            signIn(s);
+            s.type("n");
+            s.expect("(empty: back to the list): ");
+            s.type("");
+            assertThat(s.expect("> ")).contains("5. Device 5");
+            s.type("q");
+            s.expect("You have logged out.");
         }
     }
 }

@@ -58,4 +58,23 @@ class WizardDirectoryDownTest extends WizardRobot {
         assertThat(text("#sentTo")).isEqualTo("We sent a code to +46 70*** **02.");
         assertThat(Files.readString(server.config.sms().file())).contains("\"to\":\"+46701740602\"");
     }
+    @Test
+    void aCodeAcceptedWhileTheDirectoryIsDownSignsInAndRetryReadsOnlyTheAccount() throws Exception {
+        toTheCodeScreen("carol", "carol-pw");
+        String code = smsCode(server, "carol");
+        slapd.stop(); // the code is checked without the directory; the account after it is read from it
+        clickOn("#code").write(code);
+        // the code was accepted: the account screen, saying what could not be read, and Retry for that alone
+        waitFor("#tabs");
+        waitForBanner("not answering");
+        assertThat(bannerText()).isEqualTo("The account directory is not answering; try again in a minute.");
+        assertThat(showing(".banner-retry")).as("Retry offered").isTrue();
+
+        slapd.start();
+        clickOn(".banner-retry");
+        waitUntil("the account shown, the banner says " + bannerText(), () -> text("#username").equals("carol"));
+        assertThat(text("#displayName")).isEqualTo("Person carol");
+        assertThat(bannerText()).as("no code_expired, no new sign-in").isEmpty();
+        assertThat(Files.readAllLines(server.config.sms().file())).as("one SMS in all").hasSize(1);
+    }
 }

@@ -44,11 +44,10 @@ public record SiteStore(ServerConfig config, Database db, SecretCipher cipher, A
                     + "so that every file stays the service's");
         }
         SecretCipher cipher = SecretCipher.fromKeyFile(key);
-        Database db = Database.open(config.store(), data);
+        Database db = Database.open(config.store(), data, KeyCheck.verification(cipher, key.toString()));
         try {
-            KeyCheck.verify(db, cipher, key.toString());
             return new SiteStore(config, db, cipher, new AuditLog(auditFile, clock), whoRuns());
-        } catch (SQLException | RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException e) {
             db.close();
             throw e;
         }

@@ -115,11 +115,14 @@ public final class Pskc {
                 }
                 macKey = decrypt(macKeyElement, key, "the MAC key");
             }
+            // a file that declares encryption, or one the administrator gave a key for, must have every seed
+            // encrypted: a plain one in it is what a file swapped on its way would carry (seeds someone knows)
+            boolean encrypted = encryptionKey != null || macMethod != null || !(unlock instanceof Unlock.None);
             Set<String> serials = new HashSet<>();
             int index = 0;
             for (Element keyPackage : children(root, PSKC, "KeyPackage")) {
                 index++;
-                Seed seed = seed(keyPackage, index, key, macKey, macAlgorithm);
+                Seed seed = seed(keyPackage, index, key, macKey, macAlgorithm, encrypted);
                 seeds.add(seed);
                 if (!serials.add(seed.serial())) {
                     throw new Refused("the serial number " + seed.serial() + " appears twice in the file");
@@ -215,8 +218,8 @@ public final class Pskc {
         }
     }
 
-    private static Seed seed(Element keyPackage, int index, byte[] key, byte[] macKey, String macAlgorithm)
-            throws Refused {
+    private static Seed seed(Element keyPackage, int index, byte[] key, byte[] macKey, String macAlgorithm,
+                             boolean encrypted) throws Refused {
         String where = "key package " + index;
         Element device = child(keyPackage, PSKC, "DeviceInfo");
         String serial = text(child(device, PSKC, "SerialNo"));
@@ -257,6 +260,11 @@ public final class Pskc {
         Element secret = child(data, PSKC, "Secret");
         if (secret == null) {
             throw new Refused(where + " has no secret");
+        }
+        if (encrypted && child(secret, PSKC, "PlainValue") != null) {
+            throw new Refused(where + "'s secret is in plain text, although the file is meant to be encrypted (it "
+                    + "names an encryption key or a MAC, or a key or passphrase was given): the file may have been "
+                    + "changed on its way. Ask the vendor for the file again");
         }
         byte[] value = value(secret, key, macKey, macAlgorithm, where + "'s secret");
         if (value.length < 10) {

@@ -274,14 +274,28 @@ public final class Database implements AutoCloseable {
     /** The store a server's configuration names: its SQLite file in {@code dataDir}, or the shared PostgreSQL. */
     public static Database open(se.lu.lunarc.otp.server.ServerConfig.Store store, Path dataDir)
             throws IOException, SQLException {
+        return open(store, dataDir, null);
+    }
+
+    /**
+     * The same, with {@code atStart} (the key check) run once the schema is current, in a transaction under the
+     * lock the migrations hold: nodes that start together on an empty PostgreSQL store migrate it once and agree
+     * on one key, and a node with another key gets the key's message, never a half-made schema's SQL error.
+     */
+    public static Database open(se.lu.lunarc.otp.server.ServerConfig.Store store, Path dataDir, Work<?> atStart)
+            throws IOException, SQLException {
         if (store.type().equals("postgresql")) {
             String password = store.passwordFile() == null ? null : Files.readString(store.passwordFile()).strip();
-            return openPostgresql(store.url(), store.user(), password, store.poolSize());
+            return openPostgresql(store.url(), store.user(), password, store.poolSize(), atStart);
         }
-        return open(dataDir.resolve("lunarc-otp.db"));
+        return open(dataDir.resolve("lunarc-otp.db"), atStart);
     }
 
     public static Database open(Path file) throws IOException, SQLException {
+        return open(file, null);
+    }
+
+    private static Database open(Path file, Work<?> atStart) throws IOException, SQLException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         // SQLite gives its -wal and -shm files the database file's mode: create that one 0600 first
         se.lu.lunarc.otp.server.PrivateFiles.createIfMissing(file, "rw-------");
@@ -299,7 +313,7 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         try {
-            db.migrate();
+            db.migrate(atStart);
             // opened after the writer has switched the file to WAL
             db.readers = pool(url, READERS, List.of("PRAGMA query_only=1", "PRAGMA busy_timeout=5000"));
         } catch (SQLException | RuntimeException e) {
@@ -315,6 +329,11 @@ public final class Database implements AutoCloseable {
      * conflicted with another, so a decision read and written in one transaction holds across nodes.
      */
     public static Database openPostgresql(String url, String user, String password, int poolSize)
+            throws SQLException {
+        return openPostgresql(url, user, password, poolSize, null);
+    }
+
+    private static Database openPostgresql(String url, String user, String password, int poolSize, Work<?> atStart)
             throws SQLException {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -335,7 +354,7 @@ public final class Database implements AutoCloseable {
         Database db = new Database(Dialect.POSTGRESQL, pool, null);
         db.readers = pool;
         try {
-            db.migrate();
+            db.migrate(atStart);
         } catch (SQLException | RuntimeException e) {
             db.close();
             throw e;
@@ -393,43 +412,65 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Brings the schema up to date, one numbered migration per transaction. On PostgreSQL each holds an advisory
-     * lock, so nodes starting together apply each migration once; a schema newer than this program knows stops
-     * the start, untouched.
+     * Brings the schema up to date, one numbered migration per transaction, then runs {@code atStart}. On
+     * PostgreSQL all of it runs on one connection holding a session advisory lock, so nodes starting together
+     * take turns: each transaction begins after the lock is held and so sees what the node before committed. (A
+     * lock taken inside a SERIALIZABLE transaction came too late: its snapshot was older than the lock.) A schema
+     * newer than this program knows stops the start, untouched.
      */
-    private void migrate() throws SQLException {
-        List<String> migrations = migrations();
-        while (true) {
-            Boolean done = inTransaction(c -> {
-                if (dialect == Dialect.POSTGRESQL) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
-                    }
+    private void migrate(Work<?> atStart) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            while (!inTransaction(this::migrateOnce)) {
+                // one migration per transaction, until the newest
+            }
+            if (atStart != null) {
+                inTransaction(atStart);
+            }
+            return;
+        }
+        try (Connection c = writing.getConnection()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+            }
+            try {
+                while (!once(c, this::migrateOnce)) {
+                    // one migration per transaction, until the newest
                 }
-                int current = schemaVersion(c);
-                if (current > migrations.size()) {
-                    throw new SQLException("the database has schema " + current + ", newer than this program knows ("
-                            + migrations.size() + "); refusing to touch it");
+                if (atStart != null) {
+                    once(c, atStart);
                 }
-                if (current == migrations.size()) {
-                    return true;
-                }
-                int target = current + 1;
+            } finally {
                 try (Statement s = c.createStatement()) {
-                    for (String sql : migrations.get(target - 1).split(";")) {
-                        if (!sql.isBlank()) {
-                            s.execute(sql);
-                        }
-                    }
-                    s.execute(dialect == Dialect.SQLITE ? "PRAGMA user_version = " + target
-                            : "INSERT INTO schema_version (version) VALUES (" + target + ")");
+                    s.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+                } catch (SQLException closed) {
+                    // the connection is gone, and the lock with it
                 }
-                return false;
-            });
-            if (done) {
-                return;
             }
         }
+    }
+
+    /** Applies the next migration, if any; true when the schema is the newest. */
+    private boolean migrateOnce(Connection c) throws SQLException {
+        List<String> migrations = migrations();
+        int current = schemaVersion(c);
+        if (current > migrations.size()) {
+            throw new SQLException("the database has schema " + current + ", newer than this program knows ("
+                    + migrations.size() + "); refusing to touch it");
+        }
+        if (current == migrations.size()) {
+            return true;
+        }
+        int target = current + 1;
+        try (Statement s = c.createStatement()) {
+            for (String sql : migrations.get(target - 1).split(";")) {
+                if (!sql.isBlank()) {
+                    s.execute(sql);
+                }
+            }
+            s.execute(dialect == Dialect.SQLITE ? "PRAGMA user_version = " + target
+                    : "INSERT INTO schema_version (version) VALUES (" + target + ")");
+        }
+        return false;
     }
 
     /** The advisory lock PostgreSQL nodes take while migrating: any fixed number, the same on every node. */

@@ -26,28 +26,39 @@ public final class KeyCheck {
     }
 
     public static void verify(Database db, SecretCipher cipher, String keyFileName) throws SQLException {
+        db.inTransaction(verification(cipher, keyFileName));
+    }
+
+    /**
+     * The check as one transaction's work: seals the marker if the store has none yet, then opens the stored one
+     * with {@code cipher}, throwing {@link WrongKey} when it is another key's. {@link Database#open} runs it under
+     * the lock its migrations hold, so that nodes starting together on an empty store agree on one key.
+     */
+    public static Database.Work<Void> verification(SecretCipher cipher, String keyFileName) {
         byte[] sealed = cipher.encrypt(MARKER, BOUND_TO);
-        byte[] stored = db.inTransaction(c -> {
+        return c -> {
             try (PreparedStatement p = c.prepareStatement(
                     "INSERT INTO store_key (id, check_value) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")) {
                 p.setBytes(1, sealed);
                 p.executeUpdate();
             }
+            byte[] stored;
             try (PreparedStatement p = c.prepareStatement("SELECT check_value FROM store_key WHERE id = 1");
                  ResultSet r = p.executeQuery()) {
                 r.next();
-                return r.getBytes(1);
+                stored = r.getBytes(1);
             }
-        });
-        byte[] opened;
-        try {
-            opened = cipher.decrypt(stored, BOUND_TO);
-        } catch (IllegalStateException e) {
-            opened = null;
-        }
-        if (opened == null || !MessageDigest.isEqual(opened, MARKER)) {
-            throw new WrongKey("the key file " + keyFileName + " is not the key this store's secrets were sealed "
-                    + "with: every node must use a copy of the same key file; refusing to start");
-        }
+            byte[] opened;
+            try {
+                opened = cipher.decrypt(stored, BOUND_TO);
+            } catch (IllegalStateException e) {
+                opened = null;
+            }
+            if (opened == null || !MessageDigest.isEqual(opened, MARKER)) {
+                throw new WrongKey("the key file " + keyFileName + " is not the key this store's secrets were sealed "
+                        + "with: every node must use a copy of the same key file; refusing to start");
+            }
+            return null;
+        };
     }
 }

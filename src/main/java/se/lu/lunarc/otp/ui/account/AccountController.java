@@ -12,6 +12,7 @@ import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.app.ErrorMessages;
+import se.lu.lunarc.otp.app.FollowUp;
 import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
@@ -50,27 +51,71 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     @FXML
     private void initialize() {
         banner.init(resources);
-        var me = state.me();
-        displayName.setText(orDash(me.displayName()));
-        username.setText(me.username());
-        email.setText(orDash(me.email()));
-        phone.setText(orDash(me.maskedPhone()));
-        affiliation.setText(orDash(me.affiliation()));
+        showMe();
         activateNew.setText(MessageFormat.format(resources.getString("tokens.activate"), state.settings.appName()));
         anyApp.setText(MessageFormat.format(resources.getString("tokens.anyApp"), state.settings.appName()));
         activateNew.disableProperty().bind(state.tasks.busyProperty());
         registerHardware.disableProperty().bind(state.tasks.busyProperty());
-        showTokens(state.tokens());
+        if (state.tokens() != null) {
+            showTokens(state.tokens());
+        }
         WizardState.Flash flash = state.takeFlash();
         if (flash != null) {
             tabs.getSelectionModel().select(tokensTab);
-            switch (flash.kind()) {
-                case SUCCESS -> banner.success(flash.text());
-                case ERROR -> banner.error(flash.text(), null, null);
-                case INFO -> banner.info(flash.text());
-            }
+        }
+        show(flash);
+        if (state.me() == null || state.tokens() == null) {
+            // the step before succeeded but its follow-up reads did not, even retried: read them here
+            loadWhatIsMissing(flash);
         }
     }
+
+    /** What the step before had to say (null: nothing). */
+    private void show(WizardState.Flash flash) {
+        if (flash == null) {
+            banner.clear();
+            return;
+        }
+        switch (flash.kind()) {
+            case SUCCESS -> banner.success(flash.text());
+            case ERROR -> banner.error(flash.text(), null, null);
+            case INFO -> banner.info(flash.text());
+        }
+    }
+
+    private void showMe() {
+        var me = state.me();
+        displayName.setText(me == null ? "…" : orDash(me.displayName()));
+        username.setText(me == null ? "…" : me.username());
+        email.setText(me == null ? "…" : orDash(me.email()));
+        phone.setText(me == null ? "…" : orDash(me.maskedPhone()));
+        affiliation.setText(me == null ? "…" : orDash(me.affiliation()));
+    }
+
+    /**
+     * Reads the account and the list, each retried on its own; on failure says so beside what the step before
+     * said ({@code flash}), with Retry.
+     */
+    private void loadWhatIsMissing(WizardState.Flash flash) {
+        state.tasks.run(() -> {
+            EnrollmentClient c = state.client.get();
+            return new Loaded(state.me() != null ? state.me() : FollowUp.read(c::me), FollowUp.read(c::tokens));
+        }, loaded -> {
+            state.setMe(loaded.me());
+            showMe();
+            showTokens(loaded.tokens());
+            show(flash);
+        }, e -> {
+            if (nav.leftAfter(e)) {
+                return;
+            }
+            String message = ErrorMessages.text(resources, e);
+            banner.error(flash == null ? message : flash.text() + "\n" + message,
+                    Flow.showDetails(e) ? e.diagnostics() : null, () -> loadWhatIsMissing(flash));
+        });
+    }
+
+    private record Loaded(se.lu.lunarc.otp.api.Me me, List<Token> tokens) {}
 
     @Override
     public void onShow() {
@@ -154,7 +199,8 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     @Override
     public void rename(Token t) {
         dialogs().rename(t).ifPresent(name -> act(c -> c.rename(t.id(), name), "tokens.renamed",
-                new Token(t.id(), name.strip(), t.type(), t.status(), t.created(), t.activated(), t.expires(), t.lastUsed(),
+                new Token(t.id(), name.strip(), t.type(), t.digits(), t.status(), t.created(), t.activated(), t.expires(),
+                        t.lastUsed(),
                         t.replayedAt())));
     }
 

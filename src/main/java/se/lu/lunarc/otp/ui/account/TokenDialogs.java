@@ -39,8 +39,8 @@ final class TokenDialogs {
 
     /** Two consecutive codes, or empty when cancelled. */
     Optional<String[]> resync(Token t) {
-        TextField first = codeField("resync-code1", rb.getString("dialog.resync.code1"));
-        TextField second = codeField("resync-code2", rb.getString("dialog.resync.code2"));
+        TextField first = codeField("resync-code1", rb.getString("dialog.resync.code1"), t.digits());
+        TextField second = codeField("resync-code2", rb.getString("dialog.resync.code2"), t.digits());
         GridPane grid = new GridPane();
         grid.setHgap(8);
         grid.setVgap(8);
@@ -66,11 +66,15 @@ final class TokenDialogs {
         return a.showAndWait().filter(revoke::equals).isPresent();
     }
 
-    private TextField codeField(String id, String accessible) {
+    /** A field for one code of a token whose codes have {@code digits} digits (6 for apps, up to 8). */
+    private TextField codeField(String id, String accessible, int digits) {
         TextField f = new TextField();
         f.setId(id);
         f.setAccessibleText(accessible);
-        f.setTextFormatter(new TextFormatter<String>(c -> c.getControlNewText().matches("\\d{0,6}") ? c : null));
+        int most = Math.max(6, digits);
+        f.setTextFormatter(new TextFormatter<String>(c -> c.getControlNewText().matches("\\d{0," + most + "}") ? c
+                : null));
+        f.setPrefColumnCount(most + 2);
         return f;
     }
 

@@ -12,6 +12,7 @@ import se.lu.lunarc.otp.api.Me;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.app.ErrorMessages;
+import se.lu.lunarc.otp.app.FollowUp;
 import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
@@ -41,6 +42,7 @@ public final class CodeController implements ScreenController {
         this.nav = nav;
     }
 
+    /** The account after a code was accepted: what could be read; the rest the account screen reads itself. */
     record SignedIn(Me me, List<Token> tokens) {}
 
     @FXML
@@ -96,7 +98,13 @@ public final class CodeController implements ScreenController {
         state.tasks.run(() -> {
             var client = state.client.get();
             client.submitCode(loginId, entered);
-            return new SignedIn(client.me(), client.tokens());
+            // signed in: from here a failure is the follow-up's, retried on its own and then by the account
+            // screen's Retry, never the code's (which is spent)
+            try {
+                return new SignedIn(FollowUp.read(client::me), FollowUp.read(client::tokens));
+            } catch (ApiException unread) {
+                return new SignedIn(null, null);
+            }
         }, signedIn -> {
             state.setMe(signedIn.me());
             state.setTokens(signedIn.tokens());

@@ -10,6 +10,7 @@ import javafx.scene.control.TextFormatter;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.app.ErrorMessages;
+import se.lu.lunarc.otp.app.FollowUp;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.WizardState;
@@ -64,7 +65,12 @@ public final class ActivateController implements ScreenController {
         state.tasks.run(() -> {
             EnrollmentClient c = state.client.get();
             Token active = c.activate(token.id(), entered);
-            return new Activated(active, c.tokens());
+            // active now: the list is a follow-up, retried on its own, then read by the account screen
+            try {
+                return new Activated(active, FollowUp.read(c::tokens));
+            } catch (se.lu.lunarc.otp.client.ApiException unread) {
+                return new Activated(active, null);
+            }
         }, done -> {
             state.setTokens(done.tokens());
             state.flash(WizardState.Flash.Kind.SUCCESS, MessageFormat.format(resources.getString("activate.success"),
