@@ -87,12 +87,9 @@ public final class EnrollmentServer implements AutoCloseable {
                     ErrorCode.SERVICE_UNAVAILABLE, "Not recorded", "The service cannot record this right now, so it "
                             + "was not done. Try again in a minute; if it keeps happening, contact support.")
                     .withRetryAfter(60)));
-            cfg.routes.exception(StoreUnavailable.class, (e, ctx) -> {
-                log.error("store unavailable on {} {}: {}", ctx.method(), endpointPath(ctx),
-                        e.getCause() == null ? "" : e.getCause().getClass().getName());
-                problem(ctx, Problem.of(503, ErrorCode.SERVICE_UNAVAILABLE, "Not available", "The service cannot "
-                        + "reach its store right now, so it was not done. Try again in a minute.").withRetryAfter(60));
-            });
+            cfg.routes.exception(StoreUnavailable.class, (e, ctx) -> storeUnavailable(ctx, e.getCause()));
+            // a service that declares the store's failures (the code checks) meets the same answer: 503, try again
+            cfg.routes.exception(java.sql.SQLException.class, (e, ctx) -> storeUnavailable(ctx, e));
             cfg.routes.exception(se.lu.lunarc.otp.server.users.DirectoryUnavailable.class, (e, ctx) -> problem(ctx,
                     Problem.of(503, ErrorCode.DIRECTORY_UNAVAILABLE, "Account directory not answering",
                             "The account directory is not answering; try again in a minute.").withRetryAfter(60)));
@@ -108,6 +105,17 @@ public final class EnrollmentServer implements AutoCloseable {
             });
         });
     }
+
+    /** The store did not answer: nothing was decided, so the client may simply try again. */
+    private void storeUnavailable(Context ctx, Throwable cause) {
+        log.error("store unavailable on {} {}: {}", ctx.method(), endpointPath(ctx),
+                cause == null ? "" : cause.getClass().getName());
+        problem(ctx, Problem.of(503, ErrorCode.SERVICE_UNAVAILABLE, "Not available", "The service cannot reach its "
+                + "store right now, so it was not done. Try again in a minute.").withRetryAfter(STORE_RETRY_SECONDS));
+    }
+
+    /** What a client is told to wait after the store failed: a login retried by hand soon after is welcome. */
+    static final long STORE_RETRY_SECONDS = 10;
 
     public static EnrollmentServer start(Backend backend) {
         EnrollmentServer server = new EnrollmentServer(backend);

@@ -26,7 +26,7 @@ public final class RateLimiter {
 
     /** Takes one attempt for {@code key}, or throws {@code rate_limited} with the seconds until the next one. */
     public void take(String key, String what) {
-        ConsumptionProbe probe = bucket(key).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = onBucket(key, b -> b.tryConsumeAndReturnRemaining(1));
         if (!probe.isConsumed()) {
             throw limited(what, probe.getNanosToWaitForRefill());
         }
@@ -34,30 +34,31 @@ public final class RateLimiter {
 
     /** Takes one attempt for {@code key} if there is one left: for callers that refuse in a protocol of their own. */
     public boolean tryTake(String key) {
-        return bucket(key).tryConsume(1);
+        return onBucket(key, b -> b.tryConsume(1));
     }
 
     /** Whether {@code key} has an attempt left, taking none. */
     public boolean hasRoom(String key) {
-        return bucket(key).getAvailableTokens() >= 1;
+        return onBucket(key, b -> b.getAvailableTokens() >= 1);
     }
 
     /** Seconds until {@code key} has an attempt again (at least 1), taking none. */
     public long secondsUntilRoom(String key) {
-        return seconds(bucket(key).estimateAbilityToConsume(1).getNanosToWaitForRefill());
+        return seconds(onBucket(key, b -> b.estimateAbilityToConsume(1).getNanosToWaitForRefill()));
     }
 
     /** For limits on failures: throws {@code rate_limited} when {@code key} has none left, takes nothing. */
     public void requireRoom(String key, String what) {
-        Bucket bucket = bucket(key);
-        if (bucket.getAvailableTokens() < 1) {
-            throw limited(what, bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+        long waitNanos = onBucket(key, b -> b.getAvailableTokens() < 1
+                ? Math.max(1, b.estimateAbilityToConsume(1).getNanosToWaitForRefill()) : 0L);
+        if (waitNanos > 0) {
+            throw limited(what, waitNanos);
         }
     }
 
     /** Counts one failure against {@code key}, without refusing anything now. */
     public void spend(String key) {
-        bucket(key).tryConsume(1);
+        onBucket(key, b -> b.tryConsume(1));
     }
 
     /**
@@ -65,11 +66,26 @@ public final class RateLimiter {
      * the place before the check, so that checks running at once cannot all pass a limit with one place left).
      */
     public void giveBack(String key) {
-        bucket(key).addTokens(1);
+        onBucket(key, b -> {
+            b.addTokens(1);
+            return null;
+        });
     }
 
     private Bucket bucket(String key) {
         return buckets.get(key, () -> configuration);
+    }
+
+    /**
+     * One operation on {@code key}'s bucket. Kept in a shared PostgreSQL store, it is a statement there, and one
+     * that fails (the store down) is {@link StoreUnavailable}: 503, try again, never an internal error.
+     */
+    private <T> T onBucket(String key, java.util.function.Function<Bucket, T> operation) {
+        try {
+            return operation.apply(bucket(key));
+        } catch (io.github.bucket4j.BucketExceptions.BucketExecutionException e) {
+            throw new StoreUnavailable(e);
+        }
     }
 
     private static long seconds(long nanosToWait) {

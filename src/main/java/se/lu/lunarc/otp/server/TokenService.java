@@ -112,27 +112,36 @@ public final class TokenService {
             if (matched != null && !drift) {
                 TokenRecord active = t.activatedAt(now, now.plus(Duration.ofDays(limits.lifetimeDays())), matched);
                 store.update(c, active);
-                audit.record("token_activated", username, address, id, null);
-                return new Outcome(view(active, now), null);
+                return new Outcome(view(active, now), null, new AuditLine("token_activated", null));
             }
             TokenRecord failed = t.failedOnce();
             store.update(c, failed);
-            audit.record("token_activation_failed", username, address, id, drift ? "clock_drift" : "code_invalid");
+            AuditLine line = new AuditLine("token_activation_failed", drift ? "clock_drift" : "code_invalid");
             int left = ACTIVATION_TRIES - failed.failedAttempts();
             if (drift) {
                 return new Outcome(null, new ProblemException(Problem.of(422, ErrorCode.CLOCK_DRIFT,
                         "Phone clock is off", "The code belongs to a time about a minute away from now: your "
                                 + "device's clock is off. Turn on automatic date and time on the device, then try "
-                                + "a new code.").withAttemptsLeft(left)));
+                                + "a new code.").withAttemptsLeft(left)), line);
             }
-            return new Outcome(null, codeInvalid(left));
+            return new Outcome(null, codeInvalid(left), line);
         });
-        return outcome.tokenOrThrow();
+        return outcome.recordedThen(audit, username, address, id);
     }
 
-    /** A token, or the refusal to throw once the transaction that counted the failure has committed. */
-    private record Outcome(Token token, ProblemException refusal) {
-        Token tokenOrThrow() {
+    /** An audit line decided inside a transaction, written once, after it committed. */
+    private record AuditLine(String event, String detail) {}
+
+    /**
+     * A token, or the refusal to throw, once the transaction that counted the failure has committed; and the line
+     * to audit then. A transaction PostgreSQL runs again returns a new outcome, so a line is written once, and never
+     * for an attempt that was rolled back.
+     */
+    private record Outcome(Token token, ProblemException refusal, AuditLine line) {
+        Token recordedThen(AuditLog audit, String username, String address, String id) {
+            if (line != null) {
+                audit.record(line.event(), username, address, id, line.detail());
+            }
             if (refusal != null) {
                 throw refusal;
             }
@@ -153,9 +162,8 @@ public final class TokenService {
             }
             TokenRecord renamed = t.withName(name);
             store.update(c, renamed);
-            audit.record("token_renamed", username, address, id, null);
-            return view(renamed, now);
-        });
+            return new Outcome(view(renamed, now), null, new AuditLine("token_renamed", null));
+        }).recordedThen(audit, username, address, id);
     }
 
     /** Deactivate ({@code enabled=false}) or reactivate a token. */
@@ -171,9 +179,9 @@ public final class TokenService {
             }
             TokenRecord changed = t.withStatus(to);
             store.update(c, changed);
-            audit.record(enabled ? "token_enabled" : "token_disabled", username, address, id, null);
-            return view(changed, now);
-        });
+            return new Outcome(view(changed, now), null,
+                    new AuditLine(enabled ? "token_enabled" : "token_disabled", null));
+        }).recordedThen(audit, username, address, id);
     }
 
     /** Finds two consecutive codes within ±10 minutes and remembers the phone's clock offset. */
@@ -186,7 +194,7 @@ public final class TokenService {
                 throw wrongState("Only an activated token can be synchronized.");
             }
             if (t.otp().hotp()) {
-                return resyncHotp(t, code1, code2, address, now, c);
+                return resyncHotp(t, code1, code2, now, c);
             }
             // the token's own digits and time step: a hardware token may show 8 digits each 60 s
             Totp totp = totp(t.otp());
@@ -199,33 +207,30 @@ public final class TokenService {
                         if (s + 1 > t.lastStep() && totp.matches(secret, s, code1) && totp.matches(secret, s + 1, code2)) {
                             TokenRecord synced = t.resynced(s + 1, s + 1 - nowStep);
                             store.update(c, synced);
-                            audit.record("token_resynced", username, address, id, "drift_steps=" + (s + 1 - nowStep));
-                            return view(synced, now);
+                            return new Outcome(view(synced, now), null,
+                                    new AuditLine("token_resynced", "drift_steps=" + (s + 1 - nowStep)));
                         }
                     }
                 } finally {
                     Arrays.fill(secret, (byte) 0);
                 }
             }
-            audit.record("token_resync_failed", username, address, id, null);
-            throw resyncFailed();
-        });
+            return new Outcome(null, resyncFailed(), new AuditLine("token_resync_failed", null));
+        }).recordedThen(audit, username, address, id);
     }
 
     /** An event token pressed many times without logging in: two consecutive codes within the wider window. */
-    private Token resyncHotp(TokenRecord t, String code1, String code2, String address, Instant now, Connection c)
+    private Outcome resyncHotp(TokenRecord t, String code1, String code2, Instant now, Connection c)
             throws SQLException {
         byte[] secret = cipher.decrypt(t.sealedSecret(), t.id());
         try {
             long next = new Hotp(t.otp().digits()).resync(secret, t.lastStep() + 1, code1, code2, HOTP_RESYNC_WINDOW);
             if (next < 0) {
-                audit.record("token_resync_failed", t.username(), address, t.id(), null);
-                throw resyncFailed();
+                return new Outcome(null, resyncFailed(), new AuditLine("token_resync_failed", null));
             }
             TokenRecord synced = t.resynced(next - 1, 0);
             store.update(c, synced);
-            audit.record("token_resynced", t.username(), address, t.id(), "counter=" + (next - 1));
-            return view(synced, now);
+            return new Outcome(view(synced, now), null, new AuditLine("token_resynced", "counter=" + (next - 1)));
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
@@ -240,12 +245,12 @@ public final class TokenService {
     public void revoke(String username, String id, String address) throws SQLException {
         db.inTransaction(c -> {
             TokenRecord t = require(c, username, id);
-            if (!TokenRecord.REVOKED.equals(t.status())) {
-                store.update(c, t.withStatus(TokenRecord.REVOKED));
-                audit.record("token_revoked", username, address, id, null);
+            if (TokenRecord.REVOKED.equals(t.status())) {
+                return new Outcome(null, null, null);
             }
-            return null;
-        });
+            store.update(c, t.withStatus(TokenRecord.REVOKED));
+            return new Outcome(null, null, new AuditLine("token_revoked", null));
+        }).recordedThen(audit, username, address, id);
     }
 
     /**

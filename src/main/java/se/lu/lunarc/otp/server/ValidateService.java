@@ -61,11 +61,41 @@ public final class ValidateService {
     public void requireServiceKey(String presented, String address) {
         if (serviceKey == null || presented == null
                 || !MessageDigest.isEqual(serviceKey, presented.getBytes(StandardCharsets.UTF_8))) {
-            audit.record("validate_refused", null, address, null, ErrorCode.SERVICE_KEY_INVALID);
+            refusedKeys.refused(address);
             throw new ProblemException(401, ErrorCode.SERVICE_KEY_INVALID, "Service key not accepted",
                     "This call needs the service key from the server's configuration.");
         }
     }
+
+    /**
+     * Refused service keys are audited once a minute per address, the next line counting those in between: a
+     * caller that keeps trying (a bridge with an old key, or someone guessing) cannot fill the disk.
+     */
+    private final class RefusedKeys {
+        private record Window(long start, long unrecorded) {}
+
+        private final com.github.benmanes.caffeine.cache.Cache<String, Window> windows =
+                com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000)
+                        .expireAfterAccess(java.time.Duration.ofHours(1)).build();
+
+        void refused(String address) {
+            long now = clock.millis();
+            long[] toRecord = {-1};
+            windows.asMap().compute(address, (a, w) -> {
+                if (w == null || now - w.start() >= 60_000) {
+                    toRecord[0] = w == null ? 0 : w.unrecorded();
+                    return new Window(now, 0);
+                }
+                return new Window(w.start(), w.unrecorded() + 1);
+            });
+            if (toRecord[0] >= 0) {
+                audit.record("validate_refused", null, address, null, ErrorCode.SERVICE_KEY_INVALID
+                        + (toRecord[0] > 0 ? ", " + toRecord[0] + " more since the last line" : ""));
+            }
+        }
+    }
+
+    private final RefusedKeys refusedKeys = new RefusedKeys();
 
     /** The outcome of one code check; the same for HTTP's {@code /validate} and RADIUS. */
     public enum CodeCheck {

@@ -14,13 +14,21 @@ public final class HardwareFobs {
 
     /** Writes a PSKC file of TOTP fobs (SHA-1, 6 digits, 30 s) that all share {@code seed}. */
     public static Path write(Path file, byte[] seed, String... serials) throws Exception {
+        return write(file, seed, 6, 30, serials);
+    }
+
+    /** The same with {@code digits}-digit codes every {@code periodSeconds} seconds. */
+    public static Path write(Path file, byte[] seed, int digits, int periodSeconds, String... serials)
+            throws Exception {
         StringBuilder packages = new StringBuilder();
         for (String serial : serials) {
             packages.append("""
                     <KeyPackage><DeviceInfo><SerialNo>%s</SerialNo></DeviceInfo>
                       <Key Id="%s" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp">
-                        <Data><Secret><PlainValue>%s</PlainValue></Secret></Data></Key></KeyPackage>
-                    """.formatted(serial, serial, Base64.getEncoder().encodeToString(seed)));
+                        <AlgorithmParameters><ResponseFormat Length="%d" Encoding="DECIMAL"/></AlgorithmParameters>
+                        <Data><Secret><PlainValue>%s</PlainValue></Secret>
+                          <TimeInterval><PlainValue>%d</PlainValue></TimeInterval></Data></Key></KeyPackage>
+                    """.formatted(serial, serial, digits, Base64.getEncoder().encodeToString(seed), periodSeconds));
         }
         Files.writeString(file, "<KeyContainer Version=\"1.0\" xmlns=\"urn:ietf:params:xml:ns:keyprov:pskc\">"
                 + packages + "</KeyContainer>");

@@ -56,9 +56,7 @@ public final class Postgres implements AutoCloseable {
             }
             pg.runAsOwner(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
                     "--pwfile=" + dir.resolve("pwfile"), "--auth=scram-sha-256", "-E", "UTF8", "--locale=C");
-            pg.runAsOwner(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
-                    dir.resolve("server.log").toString(), "-w", "-t", "60", "start", "-o",
-                    "-p " + port + " -k " + dir.resolve("socket") + " -h 127.0.0.1 -c fsync=off");
+            pg.startAgain();
             try (Connection c = pg.superuser("postgres"); Statement s = c.createStatement()) {
                 s.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
             }
@@ -67,6 +65,19 @@ public final class Postgres implements AutoCloseable {
             pg.close();
             throw e;
         }
+    }
+
+    /** Starts the server on its data and port, as at first or after {@link #stop}. */
+    public void startAgain() throws Exception {
+        runAsOwner(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
+                dir.resolve("server.log").toString(), "-w", "-t", "60", "start", "-o",
+                "-p " + port + " -k " + dir.resolve("socket") + " -h 127.0.0.1 -c fsync=off");
+    }
+
+    /** Stops the server at once (its clients' connections drop), keeping its data: the store goes down. */
+    public void stop() throws Exception {
+        runAsOwner(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate",
+                "-w", "stop");
     }
 
     /** A new, empty database owned by {@link #USER}; its JDBC URL. */

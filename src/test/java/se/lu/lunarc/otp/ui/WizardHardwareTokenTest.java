@@ -107,4 +107,28 @@ class WizardHardwareTokenTest extends WizardRobot {
         waitUntil("the token list", () -> showing("#registerHardware"));
         assertThat(server.signedIn("alice").tokens()).isEmpty();
     }
+    @Test
+    void anEightDigitTokenIsSynchronizedInTheWindowWithItsEightDigitCodes() throws Exception {
+        Totp slow = new Totp("SHA1", 8, 60);
+        HardwareFobs.importInto(server, dir, HardwareFobs.write(dir.resolve("slow.pskc"), SEED, 8, 60, "SLOW-0001"));
+        server.signedIn("alice").registerHardwareToken("SLOW-0001", slow.code(SEED, server.clock.instant()));
+        open(settingsFor(server.server().baseUri(), Locale.ENGLISH));
+        signIn(server, "alice");
+        clickOn((javafx.scene.Node) lookup(".tab").nth(1).query()); // Tokens
+        server.clock.advance(Duration.ofMinutes(10));
+        java.time.Instant ahead = server.clock.instant().plus(Duration.ofMinutes(4)); // its clock ran ahead
+        clickOn((javafx.scene.Node) lookup(".token-card .titled-pane > .title").query());
+        clickOn(".token-synchronize");
+        waitFor("#resync-code1");
+        String first = slow.code(SEED, ahead);
+        clickOn("#resync-code1").write(first);
+        assertThat(text("#resync-code1")).as("all eight digits taken").isEqualTo(first);
+        server.clock.advance(Duration.ofSeconds(60)); // the user waits for the fob's next code
+        clickOn("#resync-code2").write(slow.code(SEED, ahead.plusSeconds(60)));
+        type(KeyCode.ENTER);
+        waitForBanner("synchronized");
+        server.clock.advance(Duration.ofMinutes(1));
+        assertThat(server.client().validate(server.serviceKey(), "alice",
+                slow.code(SEED, server.clock.instant().plus(Duration.ofMinutes(4)))).accepted()).isTrue();
+    }
 }

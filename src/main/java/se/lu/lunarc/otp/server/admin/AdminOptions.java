@@ -42,9 +42,22 @@ public final class AdminOptions {
         return fail(1, message);
     }
 
-    /** Says why nothing was done; {@code status}. */
+    /**
+     * Says why nothing was done, on standard error; with {@code --json} also on standard output as
+     * {@code {"refused": MESSAGE, "exit": STATUS}}, so that a script reading the JSON sees the refusal too.
+     */
     public int fail(int status, String message) {
         spec.commandLine().getErr().println(message);
+        if (json) {
+            java.util.Map<String, Object> refusal = new java.util.LinkedHashMap<>();
+            refusal.put("refused", message);
+            refusal.put("exit", status);
+            try {
+                spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(refusal));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         return status;
     }
 }

@@ -50,26 +50,59 @@ public final class ImportTokensCommand implements Callable<Integer> {
         Path passphraseFile;
     }
 
+    /**
+     * Exit status: 0 imported (serials already there are skipped, and said); 1 nothing imported, the file refused
+     * (a wrong MAC, key or passphrase, a broken file) or the site's store unusable; 2 nothing imported, a file
+     * given could not be read. With {@code --json} a refusal is printed as {@code {"refused": "...", "exit": N}}.
+     */
     @Override
     public Integer call() throws Exception {
-        Pskc.Unlock unlock;
-        try {
-            unlock = unlock();
-        } catch (IOException e) {
-            return options.fail(2, "Nothing imported: the key or passphrase file cannot be read ("
-                    + e.getClass().getSimpleName() + ")");
+        String unreadable = unreadable(file, "The PSKC file");
+        if (unreadable == null && unlocking != null) {
+            unreadable = unlocking.keyFile != null ? unreadable(unlocking.keyFile, "The key file")
+                    : unreadable(unlocking.passphraseFile, "The passphrase file");
         }
-        List<Pskc.Seed> seeds;
-        try (InputStream in = Files.newInputStream(file)) {
-            seeds = Pskc.read(in, unlock);
-        } catch (Pskc.Refused e) {
-            return options.refuse("Nothing imported from " + file + ": " + e.getMessage());
-        } finally {
-            wipe(unlock);
+        if (unreadable != null) {
+            return options.fail(2, "Nothing imported: " + unreadable);
         }
+        try (SiteStore site = options.open()) {
+            List<Pskc.Seed> seeds;
+            Pskc.Unlock unlock = unlock();
+            try (InputStream in = Files.newInputStream(file)) {
+                seeds = Pskc.read(in, unlock);
+            } catch (Pskc.Refused e) {
+                // a file that may have been tampered with leaves a trace: who tried, which file, why it was refused
+                site.audit().record("hardware_tokens_import_refused", null, "cli", null, "file=" + file.getFileName()
+                        + " reason=" + e.getMessage() + " by=" + site.operator());
+                return options.refuse("Nothing imported from " + file + ": " + e.getMessage());
+            } finally {
+                wipe(unlock);
+            }
+            return importAll(site, seeds);
+        } catch (SiteStore.Unusable e) {
+            return options.refuse("Nothing imported: " + e.getMessage());
+        }
+    }
+
+    /** What is wrong with a file the administrator named, in words; null when it can be read. */
+    static String unreadable(Path path, String what) {
+        if (!Files.exists(path)) {
+            return what + " " + path + " does not exist.";
+        }
+        if (!Files.isRegularFile(path)) {
+            return what + " " + path + " is not a file.";
+        }
+        if (!Files.isReadable(path)) {
+            return what + " " + path + " cannot be read by " + System.getProperty("user.name") + " (permission "
+                    + "denied).";
+        }
+        return null;
+    }
+
+    private int importAll(SiteStore site, List<Pskc.Seed> seeds) throws Exception {
         List<String> imported = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        try (SiteStore site = options.open()) {
+        try {
             long now = options.clock.instant().getEpochSecond();
             site.db().inTransaction(c -> {
                 imported.clear(); // a transaction PostgreSQL runs again starts from nothing
@@ -82,8 +115,6 @@ public final class ImportTokensCommand implements Callable<Integer> {
             });
             site.audit().record("hardware_tokens_imported", null, "cli", null, "file=" + file.getFileName()
                     + " imported=" + imported.size() + " skipped=" + skipped.size() + " by=" + site.operator());
-        } catch (SiteStore.Unusable e) {
-            return options.refuse("Nothing imported: " + e.getMessage());
         } finally {
             seeds.forEach(Pskc.Seed::wipe);
         }

@@ -341,7 +341,8 @@ public final class Database implements AutoCloseable {
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("lunarc-otp-store");
-        config.setConnectionTimeout(10_000);
+        // a store that does not answer is told within seconds (503, try again), not after a login has timed out
+        config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(10_000);
         HikariDataSource pool;
         try {

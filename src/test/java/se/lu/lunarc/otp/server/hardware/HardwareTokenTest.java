@@ -219,4 +219,51 @@ class HardwareTokenTest {
             }
         }
     }
+    /** The site with 8-digit, 60-second TOTP fobs imported, as some vendors make them. */
+    private TestServer siteWithSlowFobs(String... serials) throws Exception {
+        TestServer server = TestServer.start(dir.resolve("data"), null, 1);
+        HardwareFobs.importInto(server, dir, HardwareFobs.write(dir.resolve("slow.pskc"), FOB_SECRET, 8, 60, serials));
+        return server;
+    }
+
+    @Test
+    void anEightDigitSixtySecondFobWhoseClockRanAheadIsResynchronized() throws Exception {
+        Totp fob = new Totp("SHA1", 8, 60);
+        try (TestServer server = siteWithSlowFobs("SLOW-0001")) {
+            EnrollmentClient alice = server.signedIn("alice");
+            Token registered = alice.registerHardwareToken("SLOW-0001", fob.code(FOB_SECRET, server.clock.instant()));
+            assertThat(registered.digits()).as("the API says how long its codes are").isEqualTo(8);
+            assertThat(alice.tokens()).extracting(Token::digits).containsExactly(8);
+            // a week in a drawer: its clock is now five minutes ahead, five of its steps
+            server.clock.advance(Duration.ofMinutes(10));
+            java.time.Instant fobTime = server.clock.instant().plus(Duration.ofMinutes(5));
+            String key = server.serviceKey();
+            assertThat(server.client().validate(key, "alice", fob.code(FOB_SECRET, fobTime)).reason())
+                    .as("too far off to log in").isEqualTo("code_invalid");
+            Token synced = alice.resync(registered.id(), fob.code(FOB_SECRET, fobTime),
+                    fob.code(FOB_SECRET, fobTime.plusSeconds(60)));
+            assertThat(synced.status()).isEqualTo("active");
+            server.clock.advance(Duration.ofMinutes(2));
+            assertThat(server.client().validate(key, "alice",
+                    fob.code(FOB_SECRET, server.clock.instant().plus(Duration.ofMinutes(5)))).accepted())
+                    .as("its codes log in again, five minutes ahead").isTrue();
+        }
+    }
+
+    @Test
+    void aFobWhoseClockDriftsStepByStepKeepsLoggingInAsItsOffsetIsLearned() throws Exception {
+        Totp fob = new Totp("SHA1", 6, 30);
+        try (TestServer server = siteWithImportedTokens()) {
+            EnrollmentClient alice = server.signedIn("alice");
+            alice.registerHardwareToken("FOB-0001", fob.code(FOB_SECRET, server.clock.instant()));
+            String key = server.serviceKey();
+            // each day its clock is 30 s further ahead: each login is one step off from the one before
+            for (int day = 1; day <= 6; day++) {
+                server.clock.advance(Duration.ofDays(1));
+                java.time.Instant fobTime = server.clock.instant().plusSeconds(30L * day);
+                assertThat(server.client().validate(key, "alice", fob.code(FOB_SECRET, fobTime)).accepted())
+                        .as("day %d, the fob %d s ahead", day, 30 * day).isTrue();
+            }
+        }
+    }
 }

@@ -197,4 +197,38 @@ class ImportTokensCommandTest {
             assertThat(listing).as("no file made there").isEmpty();
         }
     }
+    @Test
+    void aRefusedFileIsOnRecordAndItsRefusalIsJsonWithJson() throws Exception {
+        Site site = site("sqlite");
+        try (TestServer server = site.server()) {
+            Path tampered = file("tampered.pskcxml", Files.readString(figure("figure6"))
+                    .replace("Su+NvtQfmvfJzF6bmQiJqoLRExc=", "Tu+NvtQfmvfJzF6bmQiJqoLRExc="));
+            Path key = file("vendor.key", "12345678901234567890123456789012");
+            CliRun refused = run(tampered.toString(), "--config", site.config().toString(), "--key-file",
+                    key.toString(), "--json");
+            assertThat(refused.exit()).isEqualTo(1);
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(refused.out());
+            assertThat(json.get("refused").asText()).contains("Nothing imported from", "does not match");
+            assertThat(json.get("exit").asInt()).isEqualTo(1);
+            String audit = Files.readString(server.dir.resolve("audit.jsonl"));
+            assertThat(audit).contains("\"event\":\"hardware_tokens_import_refused\"", "file=tampered.pskcxml",
+                    "does not match", "by=" + System.getProperty("user.name"));
+            assertThat(audit).doesNotContain("12345678901234567890123456789012");
+        }
+    }
+
+    @Test
+    void aMissingFileIsNamedWithWhatIsWrongAndNothingIsDone() throws Exception {
+        Site site = site("sqlite");
+        try (TestServer server = site.server()) {
+            CliRun missing = run(dir.resolve("no-such.pskc").toString(), "--config", site.config().toString());
+            assertThat(missing.exit()).isEqualTo(2);
+            assertThat(missing.err()).contains("Nothing imported: The PSKC file " + dir.resolve("no-such.pskc")
+                    + " does not exist.");
+            CliRun noKey = run(figure("figure6").toString(), "--config", site.config().toString(), "--key-file",
+                    dir.resolve("no-such.key").toString(), "--json");
+            assertThat(noKey.exit()).isEqualTo(2);
+            assertThat(noKey.out()).contains("\"refused\":\"Nothing imported: The key file ", "does not exist.");
+        }
+    }
 }

@@ -156,4 +156,22 @@ class PskcTest {
         assertThat(refusal(xxe, new Pskc.Unlock.None())).startsWith("not a well-formed PSKC file")
                 .doesNotContain("root:");
     }
+    @Test
+    void aPlainSeedSwappedIntoAnEncryptedFileIsRefused() throws Exception {
+        // whoever changes the vendor's file on its way replaces the encrypted seed with one they know
+        String known = Base64.getEncoder().encodeToString("an attacker's seed!!".getBytes(StandardCharsets.US_ASCII));
+        String figure6 = figure("figure6");
+        String swapped = figure6.substring(0, figure6.indexOf("<EncryptedValue>")) + "<PlainValue>" + known
+                + "</PlainValue>" + figure6.substring(figure6.indexOf("<ValueMAC>"),
+                figure6.indexOf("</Secret>")).replaceAll("(?s)<ValueMAC>.*</ValueMAC>", "")
+                + figure6.substring(figure6.indexOf("</Secret>"));
+        assertThat(refusal(swapped, FIGURE6_KEY)).contains("secret is in plain text",
+                "the file is meant to be encrypted");
+        // the same with the file's encryption key and MAC taken out too: the administrator gave a key
+        String stripped = swapped.replaceAll("(?s)<EncryptionKey>.*</MACMethod>", "");
+        assertThat(refusal(stripped, FIGURE6_KEY)).contains("secret is in plain text");
+        assertThat(refusal(stripped, FIGURE7_PASSPHRASE)).contains("secret is in plain text");
+        // and without any key given or declared, a plaintext file is what it says it is
+        assertThat(read(stripped, new Pskc.Unlock.None())).hasSize(1);
+    }
 }

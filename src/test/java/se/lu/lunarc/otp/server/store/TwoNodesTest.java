@@ -77,6 +77,35 @@ class TwoNodesTest {
     }
 
     @Test
+    void aChangePostgresqlRunsAgainAfterAConflictAtCommitIsAuditedOnce() throws Exception {
+        try (TwoNodes nodes = TwoNodes.start(postgres.server(), dir)) {
+            var phone = nodes.a.enrolled("alice", "Phone");
+            var alice = nodes.a.signedIn("alice");
+            String database = nodes.url.substring(nodes.url.lastIndexOf('/') + 1);
+            // the next change of a token fails at its commit as a serialization failure would (SQLSTATE 40001,
+            // raised by a deferred trigger, once: a sequence is not rolled back), and so runs again
+            try (var admin = postgres.server().superuser(database); var s = admin.createStatement()) {
+                s.execute("CREATE SEQUENCE conflicts_so_far");
+                s.execute("CREATE FUNCTION conflict_once() RETURNS trigger AS $$ BEGIN "
+                        + "IF nextval('conflicts_so_far') = 1 THEN "
+                        + "RAISE EXCEPTION 'conflict at commit' USING ERRCODE = '40001'; END IF; RETURN NULL; END $$ "
+                        + "LANGUAGE plpgsql SECURITY DEFINER");
+                s.execute("CREATE CONSTRAINT TRIGGER conflict_at_commit AFTER UPDATE ON tokens "
+                        + "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION conflict_once()");
+            }
+            assertThat(alice.rename(phone.token().id(), "Work phone").name()).isEqualTo("Work phone");
+            try (var admin = postgres.server().superuser(database); var s = admin.createStatement();
+                 var r = s.executeQuery("SELECT last_value FROM conflicts_so_far")) {
+                r.next();
+                assertThat(r.getLong(1)).as("commits tried: the first refused").isEqualTo(2);
+            }
+            long audited = java.nio.file.Files.readAllLines(nodes.a.backend().audit().file()).stream()
+                    .filter(l -> l.contains("\"event\":\"token_renamed\"")).count();
+            assertThat(audited).as("token_renamed lines for one rename that ran twice").isEqualTo(1);
+        }
+    }
+
+    @Test
     void wrongSmsCodesOnBothNodesAreCountedTogether() throws Exception {
         try (TwoNodes nodes = TwoNodes.start(postgres.server(), dir)) {
             var onA = nodes.a.client();
