@@ -60,7 +60,11 @@ final class SshClient {
         script.add("exit [lindex $result 3]");
         Path file = Files.createTempFile(dir, "ssh-", ".exp");
         Files.write(file, script);
-        Process p = new ProcessBuilder("expect", "-f", file.toString()).redirectErrorStream(true).start();
+        ProcessBuilder expect = new ProcessBuilder("expect", "-f", file.toString()).redirectErrorStream(true);
+        // a terminal in the C locale, as on many login nodes: ssh shows what is not ASCII as octal escapes there
+        expect.environment().put("LC_ALL", "C");
+        expect.environment().put("LANG", "C");
+        Process p = expect.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

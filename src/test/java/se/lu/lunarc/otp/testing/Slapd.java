@@ -106,9 +106,29 @@ public final class Slapd implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes slapd (SIGSTOP) as a hung directory looks to its clients: connections are still accepted by the
+     * kernel, and nothing is ever answered. {@link #thaw} lets it go on.
+     */
+    public void freeze() throws Exception {
+        signal("STOP");
+    }
+
+    public void thaw() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + name + " failed");
+        }
+    }
+
     /** Stops slapd the way a crash or a maintenance stop would look to its clients. */
-    public void stop() throws InterruptedException {
+    public void stop() throws Exception {
         if (process != null && process.isAlive()) {
+            signal("CONT"); // a frozen slapd could not take its TERM
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
@@ -191,7 +211,7 @@ public final class Slapd implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
         stop();
     }
 }

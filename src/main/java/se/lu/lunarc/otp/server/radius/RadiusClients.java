@@ -6,7 +6,6 @@ import se.lu.lunarc.otp.server.ServerConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +43,8 @@ final class RadiusClients {
     }
 
     private static byte[] readSecret(ServerConfig.RadiusClient c) throws IOException {
-        byte[] raw = Files.readAllBytes(c.secretFile());
+        byte[] raw = se.lu.lunarc.otp.server.ConfigFiles.readBytes(c.secretFile(),
+                "radius client " + c.name() + " secretFile");
         int end = raw.length;
         while (end > 0 && (raw[end - 1] == '\n' || raw[end - 1] == '\r')) {
             end--;

@@ -285,7 +285,8 @@ public final class Database implements AutoCloseable {
     public static Database open(se.lu.lunarc.otp.server.ServerConfig.Store store, Path dataDir, Work<?> atStart)
             throws IOException, SQLException {
         if (store.type().equals("postgresql")) {
-            String password = store.passwordFile() == null ? null : Files.readString(store.passwordFile()).strip();
+            String password = store.passwordFile() == null ? null
+                    : se.lu.lunarc.otp.server.ConfigFiles.readString(store.passwordFile(), "store.passwordFile").strip();
             return openPostgresql(store.url(), store.user(), password, store.poolSize(), atStart);
         }
         return open(dataDir.resolve("lunarc-otp.db"), atStart);

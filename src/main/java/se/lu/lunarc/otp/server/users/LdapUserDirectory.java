@@ -22,6 +22,7 @@ import com.unboundid.util.ssl.PEMFileTrustManager;
 import com.unboundid.util.ssl.SSLUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import se.lu.lunarc.otp.server.ConfigFiles;
 import se.lu.lunarc.otp.server.InetAddressCheck;
 import se.lu.lunarc.otp.server.ServerConfig;
 
@@ -32,7 +33,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStoreException;
 import java.util.Arrays;
@@ -56,6 +56,8 @@ public final class LdapUserDirectory implements UserDirectory {
     private final LDAPConnectionPool binds;
     private final Filter allowed;
     private final String[] attributes;
+    /** The directory's calls: as many as both pools have connections, and a short queue behind them. */
+    private final java.util.concurrent.ThreadPoolExecutor calls;
 
     public LdapUserDirectory(ServerConfig.Ldap config, MobileNumbers numbers) throws IOException,
             GeneralSecurityException, LDAPException {
@@ -64,6 +66,15 @@ public final class LdapUserDirectory implements UserDirectory {
         this.allowed = config.allowedFilter() == null ? null : Filter.create(config.allowedFilter());
         Filter.create(config.userFilter().replace("{0}", "x")); // refuses a broken filter at start, not at sign-in
         this.attributes = config.attributes().values().stream().flatMap(List::stream).distinct().toArray(String[]::new);
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.calls = new java.util.concurrent.ThreadPoolExecutor(2 * config.poolSize(), 2 * config.poolSize(), 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(
+                        8 * config.poolSize()), r -> {
+                    Thread t = new Thread(r, "directory-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+        calls.allowCoreThreadTimeOut(true);
 
         List<LDAPURL> urls = urls(config);
         boolean ldaps = urls.get(0).getScheme().equals("ldaps");
@@ -80,9 +91,11 @@ public final class LdapUserDirectory implements UserDirectory {
 
         BindRequest service = null;
         if (config.bindDn() != null) {
-            // kept for the pool's life: each new connection binds with it
-            byte[] password = Files.readString(config.bindPasswordFile()).strip().getBytes(StandardCharsets.UTF_8);
+            // kept for the pool's life: each new connection binds with it; a trailing newline is not the password's
+            byte[] password = ConfigFiles.readString(config.bindPasswordFile(), "users.ldap.bindPasswordFile").strip()
+                    .getBytes(StandardCharsets.UTF_8);
             service = new SimpleBindRequest(config.bindDn(), password);
+            checkServiceBind(servers, service);
         }
         // the directory may be down when the service starts: it answers 503 until the directory is back
         this.searches = new LDAPConnectionPool(servers, service, 1, config.poolSize(), startTls, false);
@@ -92,6 +105,32 @@ public final class LdapUserDirectory implements UserDirectory {
             pool.setMaxWaitTimeMillis(config.timeoutSeconds() * 1000L);
             pool.setConnectionPoolName("lunarc-otp users");
         }
+    }
+
+    /**
+     * Binds once as the service account at start: a directory that refuses it (a wrong DN or password) stops the
+     * start with a message saying so, instead of a server whose every sign-in answers "not answering". A directory
+     * that cannot be reached does not stop it: sign-ins get 503 until the directory is back.
+     */
+    private void checkServiceBind(FailoverServerSet servers, BindRequest service) {
+        try (com.unboundid.ldap.sdk.LDAPConnection c = servers.getConnection()) {
+            c.bind(service);
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS || e.getResultCode() == ResultCode.INVALID_DN_SYNTAX
+                    || e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                String said = refusedBind();
+                log.error(said);
+                throw new IllegalArgumentException(said);
+            }
+            log.warn("account directory: not reachable at start ({}); sign-ins answer \"not answering\" until it is",
+                    e.getResultCode());
+        }
+    }
+
+    private String refusedBind() {
+        return "the account directory refused the service account's bind: users.ldap.bindDn " + config.bindDn()
+                + " with the password in " + config.bindPasswordFile() + " is not accepted. Check the DN and the "
+                + "password (a trailing newline in the file is ignored); the server did not start";
     }
 
     static List<LDAPURL> urls(ServerConfig.Ldap config) throws LDAPException {
@@ -128,7 +167,7 @@ public final class LdapUserDirectory implements UserDirectory {
 
     @Override
     public Optional<User> find(String username) {
-        return entry(username).map(this::user);
+        return withinTimeout("search", () -> entry(username).map(this::user));
     }
 
     @Override
@@ -136,6 +175,47 @@ public final class LdapUserDirectory implements UserDirectory {
         if (password == null || password.length == 0) {
             return Authentication.refused(Authentication.WRONG_PASSWORD); // never an unauthenticated bind
         }
+        // the check's own copy: a caller whose wait is over wipes its array while the directory may still be asked
+        char[] copy = password.clone();
+        try {
+            return withinTimeout("password check", () -> check(username, copy));
+        } finally {
+            Arrays.fill(copy, '\0');
+        }
+    }
+
+    /**
+     * Runs one call to the directory (which may take several operations, and a retry on a fresh connection) on the
+     * directory's own threads, and waits for it at most {@code timeoutSeconds}: a directory that stops answering is
+     * "not answering" within the time the configuration says, not after each operation's timeout in turn. A call
+     * given up on ends by its operations' own timeouts; when all threads are taken the answer is at once.
+     */
+    private <T> T withinTimeout(String what, java.util.concurrent.Callable<T> call) {
+        java.util.concurrent.Future<T> answer;
+        try {
+            answer = calls.submit(call);
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+            throw new DirectoryUnavailable("account directory " + what + ": too many calls waiting for it");
+        }
+        try {
+            return answer.get(config.timeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException late) {
+            answer.cancel(true);
+            log.warn("account directory: {} not answered within {} s", what, config.timeoutSeconds());
+            throw new DirectoryUnavailable("account directory " + what + ": no answer within "
+                    + config.timeoutSeconds() + " s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DirectoryUnavailable("account directory " + what + ": interrupted");
+        }
+    }
+
+    private Authentication check(String username, char[] password) {
         Optional<SearchResultEntry> entry = entry(username);
         // an unknown user costs a bind too, to an entry that cannot exist, so that timing does not tell
         String dn = entry.map(SearchResultEntry::getDN).orElse("cn=no such user " + java.util.UUID.randomUUID()
@@ -271,9 +351,16 @@ public final class LdapUserDirectory implements UserDirectory {
         return null;
     }
 
-    private static DirectoryUnavailable unavailable(String what, LDAPException e) {
+    private DirectoryUnavailable unavailable(String what, LDAPException e) {
         // the result code only: the diagnostic message may quote the filter, and so the username
-        log.warn("account directory: {} failed: {}", what, e.getResultCode());
+        if (e.getResultCode() == ResultCode.INVALID_CREDENTIALS) {
+            // the search pool's new connection could not bind: the service account's password changed meanwhile
+            log.error("account directory: {} failed: the directory refused the service account's bind "
+                    + "(users.ldap.bindDn {}, password in {}); every sign-in fails until it is fixed", what,
+                    config.bindDn(), config.bindPasswordFile());
+        } else {
+            log.warn("account directory: {} failed: {}", what, e.getResultCode());
+        }
         return new DirectoryUnavailable("account directory " + what + ": " + e.getResultCode());
     }
 
@@ -289,6 +376,7 @@ public final class LdapUserDirectory implements UserDirectory {
 
     @Override
     public void close() {
+        calls.shutdownNow();
         searches.close();
         binds.close();
     }

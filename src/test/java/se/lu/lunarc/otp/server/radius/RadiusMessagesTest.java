@@ -55,4 +55,16 @@ class RadiusMessagesTest {
         assertThat(new RadiusMessages("en").prompt("radius.prompt")).isEqualTo("Please enter your onetime password: ");
         assertThat(new RadiusMessages("sv").prompt("radius.prompt")).isEqualTo("Ange ditt engångslösenord: ");
     }
+    @Test
+    void englishSurvivesATerminalInTheCLocaleAndSwedishUsesNoSymbolBeyondItsLetters() throws IOException {
+        // ssh in the C locale shows any byte outside ASCII as an octal escape (an arrow became \342\206\222)
+        Properties en = load("messages.properties");
+        for (String key : en.stringPropertyNames()) {
+            assertThat(en.getProperty(key)).as(key).matches("[\\x20-\\x7e]*");
+        }
+        Properties sv = load("messages_sv.properties");
+        for (String key : sv.stringPropertyNames()) {
+            assertThat(sv.getProperty(key)).as(key).matches("[\\x20-\\x7eåäöÅÄÖé]*");
+        }
+    }
 }

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
@@ -257,6 +258,44 @@ class LdapDirectoryTest {
             assertThat(audit("radius_dropped")).extracting(n -> n.get("detail").asText())
                     .contains("directory_unavailable");
         }
+    }
+
+    @Test
+    void aServiceAccountTheDirectoryRefusesStopsTheStartAndSaysWhy() throws Exception {
+        ServerConfig.Ldap right = ldap(slapd.url(), false, null);
+        Files.writeString(right.bindPasswordFile(), "not-the-service-password\n");
+        assertThatThrownBy(() -> new LdapUserDirectory(right, new MobileNumbers("SE")).close())
+                .hasMessageContaining("the account directory refused the service account's bind")
+                .hasMessageContaining(Slapd.SERVICE_DN).hasMessageContaining(right.bindPasswordFile().toString())
+                .hasMessageContaining("the server did not start")
+                .hasMessageNotContaining("not-the-service-password");
+        // a trailing newline is not part of the password: the right one with it starts
+        Files.writeString(right.bindPasswordFile(), Slapd.SERVICE_PASSWORD + "\n");
+        new LdapUserDirectory(right, new MobileNumbers("SE")).close();
+
+        Files.delete(right.bindPasswordFile());
+        assertThatThrownBy(() -> new LdapUserDirectory(right, new MobileNumbers("SE")).close())
+                .hasMessage("users.ldap.bindPasswordFile: the file " + right.bindPasswordFile()
+                        + " does not exist; nothing was done");
+    }
+
+    @Test
+    void aFrozenDirectoryIsToldWithinTheConfiguredTimeout() throws Exception {
+        ServerConfig.Ldap ldap = ldap(slapd.url(), false, null); // timeoutSeconds: 2
+        server = serverOn(ldap);
+        server.enrolled("carol", "Phone");
+        slapd.freeze();
+        try {
+            // a client that gives up after 4 s: the server's answer must come first, saying what is wrong
+            EnrollmentClient impatient = new EnrollmentClient(se.lu.lunarc.otp.client.ClientOptions.of(
+                    server.server().baseUri()).withTimeouts(java.time.Duration.ofSeconds(2),
+                    java.time.Duration.ofSeconds(4)).withEnvironment(java.util.Map.of()));
+            ApiException e = signInFails(impatient, "carol", "carol-pw");
+            assertThat(e.code()).as(String.valueOf(e.kind())).isEqualTo(ErrorCode.DIRECTORY_UNAVAILABLE);
+        } finally {
+            slapd.thaw();
+        }
+        assertThat(server.signedIn("carol").me().username()).as("and once it answers again").isEqualTo("carol");
     }
 
     @Test
