@@ -91,8 +91,20 @@ if [ "$(id -u)" = 0 ] && [ ! -e /usr/lib/lunarc-otp ] && [ ! -e /usr/lib/lunarc-
   nosrv=$(cat "$work/home2/.local/state/lunarc-otp/wizard.log")
   echo "$nosrv" | grep 'No server is configured' >/dev/null || fail "no server configured was not said: $nosrv"
   echo "$nosrv" | grep '/etc/lunarc-otp/client.properties' >/dev/null || fail "the settings file was not named"
+  # text mode asked for by name (over SSH): the same words, the user's file under this $HOME, no incident
+  status=0
+  env -i PATH=/usr/bin:/bin HOME="$work/home3" /usr/bin/lunarc-otp text </dev/null >/dev/null 2>&1 || status=$?
+  [ "$status" = 2 ] || fail "lunarc-otp text with no server exited $status, not 2"
+  txt=$(cat "$work/home3/.local/state/lunarc-otp/wizard.log")
+  echo "$txt" | grep 'No server is configured' >/dev/null || fail "text mode did not say no server is configured: $txt"
+  echo "$txt" | grep -F "$work/home3/.config/lunarc-otp/client.properties (for you)" >/dev/null \
+    || fail "text mode did not name the user's settings file under \$HOME: $txt"
+  if echo "$txt" | grep -E 'Something went wrong|DEMO' >/dev/null; then fail "text mode with no server: $txt"; fi
+  help=$(/usr/bin/lunarc-otp --help)
+  echo "$help" | grep 'the installed package says which settings file to set' >/dev/null \
+    || fail "--help promises a demo the package does not have"
   dpkg -P lunarc-otp >/dev/null
-  ok "the desktop package installs alone; its archive matches; with no server it names the settings file"
+  ok "the desktop package installs alone; its archive matches; with no server, window and text mode name the settings files"
 
   # the server package alone, installed
   dpkg -i "$sdeb" >/dev/null || fail "dpkg -i of the server package alone"

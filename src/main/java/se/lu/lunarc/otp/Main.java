@@ -19,11 +19,12 @@ import java.util.concurrent.Callable;
         description = {"Register an OTP authenticator for LUNARC: opens the enrollment wizard.",
                 "",
                 "Settings are taken from, first to last: the options below, the environment variable "
-                        + "LUNARC_OTP_SERVER, ~/.config/lunarc-otp/client.properties (or under $XDG_CONFIG_HOME), "
+                        + "LUNARC_OTP_SERVER, $HOME/.config/lunarc-otp/client.properties (or under $XDG_CONFIG_HOME), "
                         + "/etc/lunarc-otp/client.properties. The files' keys: server, caBundle, "
                         + "connectTimeoutSeconds, readTimeoutSeconds, appName (the phone app's name in the texts), "
                         + "support (help contact shown on Sign in), lang, qrVisibleSeconds.",
-                "With no server configured the wizard runs a built-in demo backend (user demo / lunarc-demo).",
+                "With no server configured, the development build runs a built-in demo backend (user demo / "
+                        + "lunarc-demo); the installed package says which settings file to set.",
                 "Without a display (an SSH session) it runs the same enrollment as text: see 'lunarc-otp text'."},
         subcommands = TextCommand.class)
 public final class Main implements Callable<Integer> {
@@ -56,12 +57,7 @@ public final class Main implements Callable<Integer> {
         ClientSettings settings;
         try {
             settings = client.settings();
-            if (!ClientHolder.canRun(settings)) {
-                throw new ClientSettings.Invalid("No server is configured: set server=https://… in "
-                        + ClientSettings.SYSTEM_FILE + " (for everyone) or in "
-                        + ClientSettings.userFile(System.getenv()) + " (for you), or LUNARC_OTP_SERVER. "
-                        + "The built-in demo comes with the development build only.");
-            }
+            ClientHolder.requireRunnable(settings, System.getenv());
         } catch (ClientSettings.Invalid problem) {
             System.err.println("lunarc-otp: " + problem.getMessage());
             return hasDisplay(System.getenv()) && !startupProbe ? WizardLauncher.settingsError(problem) : 2;
@@ -72,7 +68,7 @@ public final class Main implements Callable<Integer> {
                 return 3;
             }
             System.err.println("lunarc-otp: no display (DISPLAY is not set): starting the text version. "
-                    + "On the LUNARC HPC desktop, use Applications → Lunarc Tools → Security → Register OTP Authenticator.");
+                    + "On the LUNARC HPC desktop, use Applications > Lunarc Tools > Security > Register OTP Authenticator.");
             return TextCommand.run(settings, TerminalQr.Style.UNICODE, null);
         }
         return WizardLauncher.run(settings, startupProbe);

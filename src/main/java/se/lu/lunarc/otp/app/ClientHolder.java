@@ -42,9 +42,17 @@ public final class ClientHolder implements AutoCloseable {
         }
     }
 
-    /** Whether this client can run at all: a server is configured, or the demo backend is installed. */
-    public static boolean canRun(ClientSettings settings) {
-        return settings.server() != null || ServerPart.installed().isPresent();
+    /**
+     * Refuses to start, naming the files to set, when no server is configured and the demo backend is not
+     * installed (the desktop package has none): the window and the terminal say the same.
+     */
+    public static void requireRunnable(ClientSettings settings, java.util.Map<String, String> env)
+            throws ClientSettings.Invalid {
+        if (settings.server() == null && ServerPart.installed().isEmpty()) {
+            throw new ClientSettings.Invalid("No server is configured: set server=https://… in "
+                    + ClientSettings.SYSTEM_FILE + " (for everyone) or in " + ClientSettings.userFile(env)
+                    + " (for you), or LUNARC_OTP_SERVER. The built-in demo comes with the development build only.");
+        }
     }
 
     private void create() {

@@ -41,10 +41,19 @@ public record ClientSettings(URI server, Path caBundle, Duration connectTimeout,
         return server == null;
     }
 
+    /**
+     * The user's own settings file: under $XDG_CONFIG_HOME, else $HOME/.config, as the XDG base directories say;
+     * the home is the environment's $HOME, which the launcher's log uses too (the passwd entry's only without it).
+     */
     public static Path userFile(Map<String, String> env) {
         String xdg = env.get("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home(env).resolve(".config");
         return base.resolve("lunarc-otp").resolve("client.properties");
+    }
+
+    static Path home(Map<String, String> env) {
+        String home = env.get("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
     }
 
     /** A setting that cannot be used; the message names where it came from (file and line) and what is wrong. */

@@ -27,7 +27,6 @@ import se.lu.lunarc.otp.client.ApiException.Kind;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509TrustManager;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -109,11 +108,36 @@ public final class EnrollmentClient implements AutoCloseable {
 
     /** Step 1. The password is read from the array and not kept; the caller wipes its array afterwards. */
     public LoginStarted login(String username, char[] password, HumanProof proof) throws ApiException {
-        return call("POST", "login", g -> {
-            field(g, "username", username);
-            writeChars(g, "password", password);
-            pojo(g, "humanProof", proof);
-        }, LoginStarted.class);
+        return call("POST", "login", loginBody(username, password, proof, new WipedBytes()), LoginStarted.class,
+                null);
+    }
+
+    /**
+     * The sign-in's body, written by hand into {@code out} and returned as a copy the caller wipes once it is sent;
+     * {@code out} is wiped before this returns. (A JSON generator's own buffers, which are recycled, would keep the
+     * password; so would a plain ByteArrayOutputStream's.)
+     */
+    static byte[] loginBody(String username, char[] password, HumanProof proof, WipedBytes out) throws ApiException {
+        try {
+            out.ascii("{\"username\":");
+            out.jsonString(username.toCharArray());
+            out.ascii(",\"password\":");
+            out.jsonString(password);
+            out.ascii(",\"humanProof\":");
+            out.write(ApiJsonHolder.MAPPER.writeValueAsBytes(proof));
+            out.ascii("}");
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw ApiException.of(Kind.BAD_RESPONSE, "The request could not be written.", e.getClass().getSimpleName(),
+                    null);
+        } finally {
+            out.wipe();
+        }
+    }
+
+    /** The API's JSON for what carries no secret (the human check's proof). */
+    private static final class ApiJsonHolder {
+        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = se.lu.lunarc.otp.api.ApiJson.newMapper();
     }
 
     /** Step 2: the SMS code; on success this client holds the session. Returns the idle timeout. */
@@ -232,7 +256,12 @@ public final class EnrollmentClient implements AutoCloseable {
 
     private <T> T call(String method, String path, BodyWriter body, Class<T> type, String serviceKey)
             throws ApiException {
-        byte[] bytes = body == null ? null : write(body);
+        return call(method, path, body == null ? null : write(body), type, serviceKey);
+    }
+
+    /** {@code bytes}, the body, are wiped once the request is done. */
+    private <T> T call(String method, String path, byte[] bytes, Class<T> type, String serviceKey)
+            throws ApiException {
         Request.Builder rb = new Request.Builder()
                 .header("Accept", "application/json, application/problem+json")
                 .method(method, bytes == null ? null : RequestBody.create(bytes, JSON));
@@ -401,7 +430,7 @@ public final class EnrollmentClient implements AutoCloseable {
     }
 
     private byte[] write(BodyWriter body) throws ApiException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        WipedBytes out = new WipedBytes();
         try (JsonGenerator g = json.getFactory().createGenerator(out)) {
             g.writeStartObject();
             body.write(g);
@@ -409,22 +438,17 @@ public final class EnrollmentClient implements AutoCloseable {
         } catch (IOException e) {
             throw ApiException.of(Kind.BAD_RESPONSE, "The request could not be written.", e.getClass().getSimpleName(), null);
         }
-        return out.toByteArray();
+        try {
+            return out.toByteArray();
+        } finally {
+            out.wipe();
+        }
     }
 
     private static void field(JsonGenerator g, String name, String value) throws IOException {
         g.writeStringField(name, value);
     }
 
-    private static void writeChars(JsonGenerator g, String name, char[] value) throws IOException {
-        g.writeFieldName(name);
-        g.writeString(value, 0, value.length);
-    }
-
-    private static void pojo(JsonGenerator g, String name, Object value) throws IOException {
-        g.writeFieldName(name);
-        g.writeObject(value);
-    }
 
     private static String segment(String id) {
         if (id == null || !id.matches("[A-Za-z0-9_-]{1,128}")) {

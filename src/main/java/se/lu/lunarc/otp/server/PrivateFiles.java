@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
@@ -15,13 +14,12 @@ public final class PrivateFiles {
     private PrivateFiles() {}
 
     /**
-     * Creates {@code file} (and its folder) with {@code permissions} such as {@code rw-------} unless it exists.
-     * Returns true when this call created it.
-     */
-    /**
-     * Writes a new key file whole or not at all: a temporary file beside it (0600 from the start), fsync, then an
-     * atomic rename. A crash can leave a stray temporary file, never an empty or half-written key. Returns false,
-     * writing nothing, when {@code file} exists.
+     * Writes a new key file whole or not at all, and only if there is none: a temporary file beside it (0600 from
+     * the start), fsync, then a hard link to the key's name, which the kernel refuses when the name exists. A
+     * crash can leave a stray temporary file, never an empty or half-written key; and of two processes starting
+     * at once on a fresh folder exactly one writes the key and both use that one. (A rename would have replaced a
+     * key the other had just written and already sealed with.) Returns false, writing nothing, when {@code file}
+     * exists.
      */
     public static boolean writeNewAtomically(Path file, byte[] content) throws IOException {
         if (Files.exists(file)) {
@@ -39,7 +37,11 @@ public final class PrivateFiles {
                 }
                 out.force(true);
             }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.createLink(file, temp);
+            } catch (FileAlreadyExistsException someoneElseWasFirst) {
+                return false;
+            }
             return true;
         } finally {
             Files.deleteIfExists(temp);
@@ -60,6 +62,10 @@ public final class PrivateFiles {
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
     }
 
+    /**
+     * Creates {@code file} (and its folder) with {@code permissions} such as {@code rw-------} unless it exists.
+     * Returns true when this call created it.
+     */
     public static boolean createIfMissing(Path file, String permissions) throws IOException {
         if (Files.exists(file)) {
             return false;

@@ -4,6 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import se.lu.lunarc.otp.app.ClientArgs;
+import se.lu.lunarc.otp.app.ClientHolder;
 import se.lu.lunarc.otp.app.ClientSettings;
 
 import java.io.BufferedReader;
@@ -15,7 +16,8 @@ import java.util.concurrent.Callable;
 /** {@code lunarc-otp text}: the enrollment in a terminal, for SSH sessions. */
 @Command(name = "text", mixinStandardHelpOptions = true,
         description = {"Register an OTP authenticator in the terminal (for SSH sessions without the desktop).",
-                "Same settings as the window (see lunarc-otp --help); with no server configured, the demo.",
+                "Same settings as the window (see lunarc-otp --help); with no server configured, the demo where it "
+                        + "is installed (the development build), else it says which settings file to set.",
                 "Reads from stdin when it is not a terminal, so it can be scripted."})
 public final class TextCommand implements Callable<Integer> {
     @Mixin
@@ -29,8 +31,14 @@ public final class TextCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return run(client.settings(), "ascii".equalsIgnoreCase(qr) ? TerminalQr.Style.ASCII : TerminalQr.Style.UNICODE,
-                width);
+        ClientSettings settings = client.settings();
+        try {
+            ClientHolder.requireRunnable(settings, System.getenv());
+        } catch (ClientSettings.Invalid noServer) {
+            System.err.println("lunarc-otp: " + noServer.getMessage());
+            return 2;
+        }
+        return run(settings, "ascii".equalsIgnoreCase(qr) ? TerminalQr.Style.ASCII : TerminalQr.Style.UNICODE, width);
     }
 
     /** --width, else $COLUMNS, else what `stty size` says of the terminal, else 80. */

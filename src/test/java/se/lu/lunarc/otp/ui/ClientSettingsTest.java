@@ -84,5 +84,8 @@ class ClientSettingsTest {
     @Test
     void theUserFileFollowsXdgConfigHome() {
         assertThat(ClientSettings.userFile(Map.of("XDG_CONFIG_HOME", "/x"))).isEqualTo(Path.of("/x/lunarc-otp/client.properties"));
+        // the environment's home, as the launcher's log uses, not the passwd entry's (which may differ under sudo)
+        assertThat(ClientSettings.userFile(Map.of("HOME", "/home/anna")))
+                .isEqualTo(Path.of("/home/anna/.config/lunarc-otp/client.properties"));
     }
 }

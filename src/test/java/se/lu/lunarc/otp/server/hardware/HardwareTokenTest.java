@@ -203,7 +203,13 @@ class HardwareTokenTest {
     void aSerialRegisteredThisHourAnswersAsManyTriesAsAnUnknownOne() throws Exception {
         try (TestServer server = siteWithImportedTokens()) {
             EnrollmentClient alice = server.signedIn("alice");
-            alice.registerHardwareToken("FOB-0001", new Totp("SHA1", 6, 30).code(FOB_SECRET, server.clock.instant()));
+            Token fob = alice.registerHardwareToken("FOB-0001",
+                    new Totp("SHA1", 6, 30).code(FOB_SECRET, server.clock.instant()));
+            alice.rename(fob.id(), "My fob");
+            // the helpdesk finds the serial number that unassign takes, whatever the user called the token
+            CliRun listed = CliRun.of(List.of("server", "admin"), "tokens", "list", "alice", "--config",
+                    config.toString());
+            assertThat(listed.out()).contains(fob.id() + "  active    My fob  hardware FOB-0001 (totp, 6 digits)");
             // someone else tries that serial and one nobody has: each takes its 10 tries before the limit
             EnrollmentClient other = server.signedIn("user00");
             for (String serial : List.of("FOB-0001", "NO-SUCH-SERIAL")) {
