@@ -76,7 +76,8 @@ public class WizardRobot extends FxRobot {
 
     protected void waitUntil(String what, BooleanSupplier condition) {
         try {
-            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> condition.getAsBoolean());
+            // asked on the FX thread: a lookup from another thread while a screen is being replaced can fail
+            WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, () -> onFx(condition::getAsBoolean));
         } catch (Exception e) {
             try {
                 screenshot("failed-wait-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
