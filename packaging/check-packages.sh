@@ -100,9 +100,9 @@ if [ "$(id -u)" = 0 ] && [ ! -e /usr/lib/lunarc-otp ] && [ ! -e /usr/lib/lunarc-
   echo "$txt" | grep -F "$work/home3/.config/lunarc-otp/client.properties (for you)" >/dev/null \
     || fail "text mode did not name the user's settings file under \$HOME: $txt"
   if echo "$txt" | grep -E 'Something went wrong|DEMO' >/dev/null; then fail "text mode with no server: $txt"; fi
-  help=$(/usr/bin/lunarc-otp --help)
+  help=$(/usr/bin/lunarc-otp --help | tr '\n' ' ')
   echo "$help" | grep 'the installed package says which settings file to set' >/dev/null \
-    || fail "--help promises a demo the package does not have"
+    || fail "--help promises a demo the package does not have: $help"
   dpkg -P lunarc-otp >/dev/null
   ok "the desktop package installs alone; its archive matches; with no server, window and text mode name the settings files"
 

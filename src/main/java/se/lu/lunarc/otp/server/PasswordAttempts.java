@@ -21,6 +21,14 @@ public final class PasswordAttempts {
     private final FailureWaits waits;
     private final RateLimiter newSourceFailures;
     private final Clock clock;
+    /** When this node last forgot stale failures (epoch seconds): at most once a minute, beside a failure. */
+    private final java.util.concurrent.atomic.AtomicLong lastPrune = new java.util.concurrent.atomic.AtomicLong();
+    static final long PRUNE_EVERY_SECONDS = 60;
+    /**
+     * A place that never signed in is forgotten a day after its last wait ended: by then it could have had only a
+     * few guesses more, and made-up names no longer fill the table.
+     */
+    static final long FORGET_AFTER_SECONDS = 24 * 3600;
 
     public PasswordAttempts(Database db, UserDirectory users, FailureWaits waits, RateLimiter newSourceFailures,
                             Clock clock) {
@@ -74,7 +82,12 @@ public final class PasswordAttempts {
         try {
             UserDirectory.Authentication checked = users.authenticate(typed, password);
             failed = checked.user() == null;
+            boolean prune = failed && now - lastPrune.get() >= PRUNE_EVERY_SECONDS
+                    && lastPrune.getAndSet(now) <= now - PRUNE_EVERY_SECONDS;
             StoreUnavailable.write(db, c -> {
+                if (prune) {
+                    SourceFailures.PASSWORDS.forgetStale(c, now - FORGET_AFTER_SECONDS);
+                }
                 SourceFailures.State state = SourceFailures.PASSWORDS.read(c, key, source);
                 long failures = state.failures() + 1;
                 SourceFailures.PASSWORDS.save(c, key, source, checked.user() != null

@@ -58,6 +58,18 @@ public enum SourceFailures {
     }
 
     /**
+     * Forgets sources that never succeeded and whose last wait ended before {@code beforeEpochSecond}: rows a
+     * guesser leaves for made-up names would otherwise pile up for good. (Known-good sources are kept.)
+     */
+    public int forgetStale(Connection c, long beforeEpochSecond) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table
+                + " WHERE last_success IS NULL AND next_try < ?")) {
+            p.setLong(1, beforeEpochSecond);
+            return p.executeUpdate();
+        }
+    }
+
+    /**
      * Lifts the waits at every source of {@code username} (the helpdesk's unlock), keeping which sources are known
      * good; how many sources had failures to clear.
      */

@@ -117,4 +117,26 @@ class LockOutTest {
                     .contains("\"detail\":\"rate_limited_client\"");
         }
     }
+    @Test
+    void placesThatNeverSignedInAreForgottenADayAfterTheirLastWait() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            server.signedIn("alice"); // a place known good for alice: kept
+            EnrollmentClient guesser = server.clientFrom(ATTACKER);
+            for (int i = 0; i < 20; i++) {
+                signInFails(guesser, "ghost" + i, "guess");
+            }
+            assertThat(failureRows(server)).as("a row for each made-up name").isEqualTo(21);
+            server.clock.advance(Duration.ofHours(25));
+            signInFails(guesser, "ghost-late", "guess");
+            assertThat(failureRows(server)).as("the day-old ones gone; the new one and alice's known place kept")
+                    .isEqualTo(2);
+        }
+    }
+
+    private long failureRows(TestServer server) throws Exception {
+        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("lunarc-otp.db"));
+             var r = db.createStatement().executeQuery("SELECT count(*) FROM password_failures")) {
+            return r.getLong(1);
+        }
+    }
 }
