@@ -37,7 +37,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * API v1 for the wizard: one blocking method per operation (call it off the UI thread), typed answers, and an

@@ -1,5 +1,16 @@
 package se.lu.lunarc.otp.server;
 
+import se.lu.lunarc.otp.server.limits.RateLimiter;
+import se.lu.lunarc.otp.server.limits.RateLimits;
+import se.lu.lunarc.otp.server.secrets.PrivateFiles;
+import se.lu.lunarc.otp.server.secrets.Secrets;
+import se.lu.lunarc.otp.server.signin.HumanCheck;
+import se.lu.lunarc.otp.server.signin.LoginService;
+import se.lu.lunarc.otp.server.signin.PasswordAttempts;
+import se.lu.lunarc.otp.server.signin.SessionStore;
+import se.lu.lunarc.otp.server.tokens.TokenService;
+import se.lu.lunarc.otp.server.tokens.ValidateService;
+
 import se.lu.lunarc.otp.server.audit.AuditLog;
 import se.lu.lunarc.otp.server.sms.SmsGateway;
 import se.lu.lunarc.otp.server.store.Database;
@@ -17,22 +28,22 @@ import java.time.Duration;
 
 /** The backend's services, built once from the configuration; the HTTP layer only translates to them. */
 public final class Backend implements AutoCloseable {
-    final ServerConfig config;
-    final Clock clock;
-    final Database db;
-    final AuditLog audit;
-    final HumanCheck humanCheck;
-    final SessionStore sessions;
-    final LoginService logins;
-    final TokenService tokens;
-    final se.lu.lunarc.otp.server.hardware.HardwareTokens hardware;
-    final ValidateService validate;
-    final UserDirectory users;
-    final RateLimiter humanChecksPerAddress;
-    final SmsGateway sms;
-    final RateLimits rateLimits;
-    final ServiceHealth health;
-    final PasswordAttempts passwords;
+    private final ServerConfig config;
+    private final Clock clock;
+    private final Database db;
+    private final AuditLog audit;
+    private final HumanCheck humanCheck;
+    private final SessionStore sessions;
+    private final LoginService logins;
+    private final TokenService tokens;
+    private final se.lu.lunarc.otp.server.hardware.HardwareTokens hardware;
+    private final ValidateService validate;
+    private final UserDirectory users;
+    private final RateLimiter humanChecksPerAddress;
+    private final SmsGateway sms;
+    private final RateLimits rateLimits;
+    private final ServiceHealth health;
+    private final PasswordAttempts passwords;
 
     public Backend(ServerConfig config, UserDirectory users, SmsGateway sms, Clock clock)
             throws IOException, SQLException {
@@ -62,6 +73,31 @@ public final class Backend implements AutoCloseable {
         this.validate = new ValidateService(config, serviceKey(config), db, tokens, audit, clock, rateLimits, users);
         this.humanChecksPerAddress = rateLimits.limiter(RateLimits.Name.HUMAN_CHECK_ADDRESS,
                 config.limits().humanCheckPerAddress());
+    }
+
+    public HumanCheck humanCheck() {
+        return humanCheck;
+    }
+
+    public SessionStore sessions() {
+        return sessions;
+    }
+
+    public LoginService logins() {
+        return logins;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    public se.lu.lunarc.otp.server.hardware.HardwareTokens hardware() {
+        return hardware;
+    }
+
+    /** Human-check challenges per address: asked before a challenge is made. */
+    public RateLimiter humanChecksPerAddress() {
+        return humanChecksPerAddress;
     }
 
     /** The store, for the RADIUS service's States and SMS rounds. */

@@ -1,5 +1,8 @@
 package se.lu.lunarc.otp.server;
 
+import se.lu.lunarc.otp.server.http.EnrollmentServer;
+import se.lu.lunarc.otp.server.net.InetAddressCheck;
+
 import se.lu.lunarc.otp.server.sms.FileSmsGateway;
 import se.lu.lunarc.otp.server.users.FileUserDirectory;
 import se.lu.lunarc.otp.server.users.PasswordHasher;

@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.server;
 
+import se.lu.lunarc.otp.server.http.EnrollmentServer;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import se.lu.lunarc.otp.server.radius.RadiusService;
@@ -46,7 +48,7 @@ public final class ServerCommand implements Callable<Integer> {
         if (demo) {
             server = DemoBackend.start(listen, data, clock);
             System.out.println("Demo backend. Sign in as " + DemoBackend.USERNAME + " / " + DemoBackend.PASSWORD
-                    + "; SMS codes go to " + server.backend().config.sms().file());
+                    + "; SMS codes go to " + server.backend().config().sms().file());
         } else {
             ServerConfig cfg = ServerConfig.load(config);
             UserDirectory users = UserDirectories.open(cfg.users());

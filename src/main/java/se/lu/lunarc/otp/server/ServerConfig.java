@@ -1,5 +1,8 @@
 package se.lu.lunarc.otp.server;
 
+import se.lu.lunarc.otp.server.limits.FailureWaits;
+import se.lu.lunarc.otp.server.net.AddressBlock;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.server;
 
+import se.lu.lunarc.otp.server.http.EnrollmentServer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.LoggerFactory;

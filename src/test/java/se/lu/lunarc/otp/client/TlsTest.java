@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import se.lu.lunarc.otp.server.Backend;
-import se.lu.lunarc.otp.server.EnrollmentServer;
+import se.lu.lunarc.otp.server.http.EnrollmentServer;
 import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.server.sms.FileSmsGateway;
 import se.lu.lunarc.otp.server.users.FileUserDirectory;

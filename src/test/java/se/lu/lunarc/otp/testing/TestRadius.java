@@ -1,6 +1,6 @@
 package se.lu.lunarc.otp.testing;
 
-import se.lu.lunarc.otp.server.PrivateFiles;
+import se.lu.lunarc.otp.server.secrets.PrivateFiles;
 import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.server.radius.RadiusService;
 

@@ -10,7 +10,7 @@ import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.client.HumanCheckSolver;
 import se.lu.lunarc.otp.otp.OtpAuthUri;
 import se.lu.lunarc.otp.server.Backend;
-import se.lu.lunarc.otp.server.EnrollmentServer;
+import se.lu.lunarc.otp.server.http.EnrollmentServer;
 import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.server.sms.FileSmsGateway;
 import se.lu.lunarc.otp.server.sms.HttpSmsGateway;

@@ -1,5 +1,6 @@
 package se.lu.lunarc.otp.ui;
 
+
 import se.lu.lunarc.otp.app.ClientSettings;
 
 import javafx.scene.Node;

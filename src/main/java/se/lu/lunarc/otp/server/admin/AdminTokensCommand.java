@@ -4,11 +4,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import se.lu.lunarc.otp.api.Usernames;
+import se.lu.lunarc.otp.server.store.HardwareTokenStore;
 import se.lu.lunarc.otp.server.store.TokenRecord;
 import se.lu.lunarc.otp.server.store.TokenStore;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,31 +72,17 @@ public final class AdminTokensCommand {
         try (SiteStore site = options.open()) {
             TokenStore store = new TokenStore(site.db().dialect());
             Held held = site.db().inTransaction(c -> {
-                String tokenId;
-                try (PreparedStatement p = c.prepareStatement(
-                        "SELECT token_id, assigned_to FROM hardware_tokens WHERE serial = ?")) {
-                    p.setString(1, serial);
-                    try (ResultSet r = p.executeQuery()) {
-                        if (!r.next()) {
-                            return new Held(false, null);
-                        }
-                        tokenId = r.getString(2) == null ? null : r.getString(1);
-                    }
+                HardwareTokenStore.Holder holder = HardwareTokenStore.holder(c, serial);
+                if (!holder.known()) {
+                    return new Held(false, null);
                 }
-                TokenRecord token = tokenId == null ? null : store.findById(c, tokenId).orElse(null);
+                TokenRecord token = holder.tokenId() == null ? null : store.findById(c, holder.tokenId()).orElse(null);
                 // an event token's next holder cannot use the codes already spent
                 long counter = token == null ? 0 : Math.max(0, token.lastStep() + 1);
                 if (token != null && !TokenRecord.REVOKED.equals(token.status())) {
                     store.update(c, token.withStatus(TokenRecord.REVOKED));
                 }
-                try (PreparedStatement p = c.prepareStatement("UPDATE hardware_tokens SET assigned_to = NULL, "
-                        + "token_id = NULL, counter = CASE WHEN kind = 'hotp' AND ? > counter THEN ? ELSE counter END "
-                        + "WHERE serial = ?")) {
-                    p.setLong(1, counter);
-                    p.setLong(2, counter);
-                    p.setString(3, serial);
-                    p.executeUpdate();
-                }
+                HardwareTokenStore.unassign(c, serial, counter);
                 return new Held(true, token);
             });
             if (!held.known()) {

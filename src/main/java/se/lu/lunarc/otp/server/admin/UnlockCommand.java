@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import se.lu.lunarc.otp.api.Usernames;
-import se.lu.lunarc.otp.server.RateLimits;
+import se.lu.lunarc.otp.server.limits.RateLimits;
 import se.lu.lunarc.otp.server.store.Database;
 import se.lu.lunarc.otp.server.store.RateBuckets;
 import se.lu.lunarc.otp.server.store.SourceFailures;

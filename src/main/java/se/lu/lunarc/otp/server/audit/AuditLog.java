@@ -1,6 +1,6 @@
 package se.lu.lunarc.otp.server.audit;
 
-import se.lu.lunarc.otp.server.PrivateFiles;
+import se.lu.lunarc.otp.server.secrets.PrivateFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,21 +3,20 @@ package se.lu.lunarc.otp.server.hardware;
 import se.lu.lunarc.otp.api.ErrorCode;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.otp.Hotp;
-import se.lu.lunarc.otp.server.ProblemException;
-import se.lu.lunarc.otp.server.RateLimiter;
-import se.lu.lunarc.otp.server.RateLimits;
+import se.lu.lunarc.otp.server.errors.ProblemException;
+import se.lu.lunarc.otp.server.limits.RateLimiter;
+import se.lu.lunarc.otp.server.limits.RateLimits;
 import se.lu.lunarc.otp.server.ServerConfig;
-import se.lu.lunarc.otp.server.TokenService;
+import se.lu.lunarc.otp.server.tokens.TokenService;
 import se.lu.lunarc.otp.server.audit.AuditLog;
 import se.lu.lunarc.otp.server.store.Database;
+import se.lu.lunarc.otp.server.store.HardwareTokenStore;
 import se.lu.lunarc.otp.server.store.SecretCipher;
 import se.lu.lunarc.otp.server.store.StoreMigration;
 import se.lu.lunarc.otp.server.store.TokenRecord;
 import se.lu.lunarc.otp.server.store.TokenStore;
 
 import java.security.SecureRandom;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,9 +60,6 @@ public final class HardwareTokens {
                 config.limits().codePerAddress());
     }
 
-    /** The pool's row for a serial number, as far as registration needs it. */
-    private record Pooled(String kind, int digits, int period, long counter, byte[] sealed) {}
-
     /**
      * {@code name}: the name the user chose, already validated, or null for "Hardware token SERIAL".
      */
@@ -92,16 +88,7 @@ public final class HardwareTokens {
                                   boolean[] codeMatched) throws SQLException {
         Instant now = clock.instant();
         TokenRecord registered = db.inTransaction(c -> {
-            Pooled pooled = null;
-            try (PreparedStatement p = c.prepareStatement("SELECT kind, digits, period, counter, secret "
-                    + "FROM hardware_tokens WHERE serial = ? AND assigned_to IS NULL")) {
-                p.setString(1, serial);
-                try (ResultSet r = p.executeQuery()) {
-                    if (r.next()) {
-                        pooled = new Pooled(r.getString(1), r.getInt(2), r.getInt(3), r.getLong(4), r.getBytes(5));
-                    }
-                }
-            }
+            HardwareTokenStore.Pooled pooled = HardwareTokenStore.unassigned(c, serial);
             if (pooled == null) {
                 spendAsMuchTimeAsACheck(code);
                 return null;
@@ -127,14 +114,8 @@ public final class HardwareTokens {
                         null, now, now.plus(Duration.ofDays(limits.lifetimeDays())), now, matched, 0, 0, null,
                         new TokenRecord.Otp(pooled.kind(), pooled.digits(), pooled.period(), serial));
                 store.insert(c, t);
-                try (PreparedStatement p = c.prepareStatement("UPDATE hardware_tokens SET assigned_to = ?, "
-                        + "token_id = ? WHERE serial = ? AND assigned_to IS NULL")) {
-                    p.setString(1, username);
-                    p.setString(2, id);
-                    p.setString(3, serial);
-                    if (p.executeUpdate() != 1) {
-                        throw new SQLException("hardware token " + serial + " was taken meanwhile");
-                    }
+                if (!HardwareTokenStore.assign(c, serial, username, id)) {
+                    throw new SQLException("hardware token " + serial + " was taken meanwhile");
                 }
                 return t;
             } finally {
@@ -153,7 +134,7 @@ public final class HardwareTokens {
      * The counter (HOTP, from the pool's counter on) or time step (TOTP, ±1) that {@code code} is for, or null:
      * checked as a login checks it.
      */
-    private static Long matched(Pooled pooled, byte[] seed, String code, Instant now) {
+    private static Long matched(HardwareTokenStore.Pooled pooled, byte[] seed, String code, Instant now) {
         TokenRecord.Otp otp = new TokenRecord.Otp(pooled.kind(), pooled.digits(), pooled.period(), null);
         return TokenService.lookUp(otp, seed, pooled.counter() - 1, 0, code, now, 1).step();
     }

@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import se.lu.lunarc.otp.server.admin.AdminOptions;
 import se.lu.lunarc.otp.server.admin.SiteStore;
+import se.lu.lunarc.otp.server.store.HardwareTokenStore;
 import se.lu.lunarc.otp.server.store.StoreMigration;
 
 import java.io.IOException;
@@ -109,7 +110,10 @@ public final class ImportTokensCommand implements Callable<Integer> {
                 skipped.clear();
                 for (Pskc.Seed seed : seeds) {
                     byte[] sealed = site.cipher().encrypt(seed.secret(), StoreMigration.HARDWARE_BINDING + seed.serial());
-                    (HardwareTokenStore.insertIfAbsent(c, seed, sealed, now) ? imported : skipped).add(seed.serial());
+                    boolean added = HardwareTokenStore.insertIfAbsent(c, seed.serial(), seed.manufacturer(),
+                            seed.kind().name().toLowerCase(java.util.Locale.ROOT), seed.digits(), seed.timeStep(),
+                            seed.counter(), sealed, now);
+                    (added ? imported : skipped).add(seed.serial());
                 }
                 return null;
             });

@@ -1,6 +1,6 @@
 package se.lu.lunarc.otp.server.radius;
 
-import se.lu.lunarc.otp.server.AddressBlock;
+import se.lu.lunarc.otp.server.net.AddressBlock;
 import se.lu.lunarc.otp.server.ServerConfig;
 
 import java.io.IOException;
@@ -43,7 +43,7 @@ final class RadiusClients {
     }
 
     private static byte[] readSecret(ServerConfig.RadiusClient c) throws IOException {
-        byte[] raw = se.lu.lunarc.otp.server.ConfigFiles.readBytes(c.secretFile(),
+        byte[] raw = se.lu.lunarc.otp.server.secrets.ConfigFiles.readBytes(c.secretFile(),
                 "radius client " + c.name() + " secretFile");
         int end = raw.length;
         while (end > 0 && (raw[end - 1] == '\n' || raw[end - 1] == '\r')) {

@@ -2,9 +2,10 @@ package se.lu.lunarc.otp.server.radius;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import se.lu.lunarc.otp.server.Secrets;
-import se.lu.lunarc.otp.server.StoreUnavailable;
+import se.lu.lunarc.otp.server.secrets.Secrets;
+import se.lu.lunarc.otp.server.errors.StoreUnavailable;
 import se.lu.lunarc.otp.server.store.Database;
+import se.lu.lunarc.otp.server.store.SmsRounds;
 import se.lu.lunarc.otp.server.sms.SmsGateway;
 import se.lu.lunarc.otp.server.users.User;
 
@@ -12,11 +13,6 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -41,10 +37,6 @@ final class SmsFallback {
 
     /** {@code NOT_SENT}: the gateway refused the last code, so the user cannot have it. */
     enum Verified { ACCEPTED, WRONG, EXPIRED, NOT_SENT }
-
-    /** A user's round as the store keeps it; gone (or expired) means a fresh one. */
-    private record Round(byte[] codeHash, long codeExpires, Long lastSent, int triesLeft, int codesSent,
-                         long expires) {}
 
     private final SmsGateway gateway;
     private final String template;
@@ -76,7 +68,7 @@ final class SmsFallback {
         byte[] hash = Secrets.sha256Bytes(code);
         long now = clock.millis();
         Sent decided = store(c -> {
-            Round round = find(c, user.username(), now);
+            SmsRounds.Round round = SmsRounds.find(c, user.username(), now);
             if (round != null && round.lastSent() != null && now < round.lastSent() + RESEND_AFTER.toMillis()
                     && round.triesLeft() > 0 && now < round.codeExpires()) {
                 return Sent.STILL_VALID;
@@ -86,7 +78,8 @@ final class SmsFallback {
             }
             long roundExpires = round == null ? now + Duration.ofMinutes(ROUND_MINUTES).toMillis() : round.expires();
             int sent = round == null ? 1 : round.codesSent() + 1;
-            save(c, user.username(), new Round(hash, now + CODE_VALID.toMillis(), now, TRIES, sent, roundExpires));
+            SmsRounds.save(c, user.username(), new SmsRounds.Round(hash, now + CODE_VALID.toMillis(), now, TRIES, sent,
+                    roundExpires));
             return Sent.SENT;
         });
         if (decided != Sent.SENT) {
@@ -120,9 +113,10 @@ final class SmsFallback {
     /** The code that was not sent no longer counts, and cannot be used: its hash goes. */
     private void takeBack(String username, byte[] hash, long now) {
         store(c -> {
-            Round round = find(c, username, now);
+            SmsRounds.Round round = SmsRounds.find(c, username, now);
             if (round != null && round.codeHash() != null && MessageDigest.isEqual(round.codeHash(), hash)) {
-                save(c, username, new Round(null, 0, null, 0, round.codesSent() - 1, round.expires()));
+                SmsRounds.save(c, username, new SmsRounds.Round(null, 0, null, 0, round.codesSent() - 1,
+                        round.expires()));
             }
             return null;
         });
@@ -132,7 +126,7 @@ final class SmsFallback {
         byte[] presented = Secrets.sha256Bytes(code == null ? "" : code.trim());
         long now = clock.millis();
         return store(c -> {
-            Round round = find(c, username, now);
+            SmsRounds.Round round = SmsRounds.find(c, username, now);
             if (round != null && round.codeHash() == null && round.lastSent() == null) {
                 return Verified.NOT_SENT;
             }
@@ -141,56 +135,13 @@ final class SmsFallback {
             }
             if (MessageDigest.isEqual(round.codeHash(), presented)) {
                 // spent: the next login gets a new code
-                try (PreparedStatement p = c.prepareStatement("DELETE FROM radius_sms_rounds WHERE username = ?")) {
-                    p.setString(1, username);
-                    p.executeUpdate();
-                }
+                SmsRounds.delete(c, username);
                 return Verified.ACCEPTED;
             }
-            save(c, username, new Round(round.codeHash(), round.codeExpires(), round.lastSent(),
+            SmsRounds.save(c, username, new SmsRounds.Round(round.codeHash(), round.codeExpires(), round.lastSent(),
                     round.triesLeft() - 1, round.codesSent(), round.expires()));
             return Verified.WRONG;
         });
-    }
-
-    private static Round find(Connection c, String username, long now) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("SELECT code_hash, code_expires, last_sent, tries_left, "
-                + "codes_sent, expires FROM radius_sms_rounds WHERE username = ?")) {
-            p.setString(1, username);
-            try (ResultSet r = p.executeQuery()) {
-                if (!r.next() || r.getLong(6) <= now) {
-                    return null;
-                }
-                long lastSent = r.getLong(3);
-                Long sent = r.wasNull() ? null : lastSent;
-                return new Round(r.getBytes(1), r.getLong(2), sent, r.getInt(4), r.getInt(5), r.getLong(6));
-            }
-        }
-    }
-
-    private static void save(Connection c, String username, Round round) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO radius_sms_rounds (username, code_hash, "
-                + "code_expires, last_sent, tries_left, codes_sent, expires) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (username) DO UPDATE SET code_hash = excluded.code_hash, code_expires = "
-                + "excluded.code_expires, last_sent = excluded.last_sent, tries_left = excluded.tries_left, "
-                + "codes_sent = excluded.codes_sent, expires = excluded.expires")) {
-            p.setString(1, username);
-            if (round.codeHash() == null) {
-                p.setNull(2, Types.BINARY);
-            } else {
-                p.setBytes(2, round.codeHash());
-            }
-            p.setLong(3, round.codeExpires());
-            if (round.lastSent() == null) {
-                p.setNull(4, Types.BIGINT);
-            } else {
-                p.setLong(4, round.lastSent());
-            }
-            p.setInt(5, round.triesLeft());
-            p.setInt(6, round.codesSent());
-            p.setLong(7, round.expires());
-            p.executeUpdate();
-        }
     }
 
     private <T> T store(Database.Work<T> work) {

@@ -1,6 +1,6 @@
 package se.lu.lunarc.otp.server.sms;
 
-import se.lu.lunarc.otp.server.PrivateFiles;
+import se.lu.lunarc.otp.server.secrets.PrivateFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;

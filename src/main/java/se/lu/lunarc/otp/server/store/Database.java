@@ -1,5 +1,6 @@
 package se.lu.lunarc.otp.server.store;
 
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import org.apache.commons.dbcp2.BasicDataSource;
 import javax.sql.DataSource;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -286,7 +286,7 @@ public final class Database implements AutoCloseable {
             throws IOException, SQLException {
         if (store.type().equals("postgresql")) {
             String password = store.passwordFile() == null ? null
-                    : se.lu.lunarc.otp.server.ConfigFiles.readString(store.passwordFile(), "store.passwordFile").strip();
+                    : se.lu.lunarc.otp.server.secrets.ConfigFiles.readString(store.passwordFile(), "store.passwordFile").strip();
             return openPostgresql(store.url(), store.user(), password, store.poolSize(), atStart);
         }
         return open(dataDir.resolve("lunarc-otp.db"), atStart);
@@ -299,7 +299,7 @@ public final class Database implements AutoCloseable {
     private static Database open(Path file, Work<?> atStart) throws IOException, SQLException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         // SQLite gives its -wal and -shm files the database file's mode: create that one 0600 first
-        se.lu.lunarc.otp.server.PrivateFiles.createIfMissing(file, "rw-------");
+        se.lu.lunarc.otp.server.secrets.PrivateFiles.createIfMissing(file, "rw-------");
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         BasicDataSource writing = pool(url, 1, List.of("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
                 "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"));

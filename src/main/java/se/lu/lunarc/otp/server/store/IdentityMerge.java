@@ -79,10 +79,7 @@ public final class IdentityMerge {
         update(c, "DELETE FROM code_failures WHERE username = ? AND source IN "
                 + "(SELECT source FROM code_failures WHERE username = ?)", from, into);
         update(c, "UPDATE code_failures SET username = ? WHERE username = ?", into, from);
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM sessions WHERE username = ?")) {
-            p.setString(1, from);
-            p.executeUpdate();
-        }
+        Sessions.endAllOf(c, from);
         return moved;
     }
 

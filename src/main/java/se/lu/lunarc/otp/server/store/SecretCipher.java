@@ -1,6 +1,6 @@
 package se.lu.lunarc.otp.server.store;
 
-import se.lu.lunarc.otp.server.PrivateFiles;
+import se.lu.lunarc.otp.server.secrets.PrivateFiles;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;

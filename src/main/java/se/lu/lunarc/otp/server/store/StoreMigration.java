@@ -1,5 +1,6 @@
 package se.lu.lunarc.otp.server.store;
 
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -22,8 +22,8 @@ import com.unboundid.util.ssl.PEMFileTrustManager;
 import com.unboundid.util.ssl.SSLUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import se.lu.lunarc.otp.server.ConfigFiles;
-import se.lu.lunarc.otp.server.InetAddressCheck;
+import se.lu.lunarc.otp.server.secrets.ConfigFiles;
+import se.lu.lunarc.otp.server.net.InetAddressCheck;
 import se.lu.lunarc.otp.server.ServerConfig;
 
 import javax.net.SocketFactory;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.client.EnrollmentClient;
-import se.lu.lunarc.otp.server.Secrets;
+import se.lu.lunarc.otp.server.secrets.Secrets;
 import se.lu.lunarc.otp.testing.TestServer;
 
 import java.io.InputStream;

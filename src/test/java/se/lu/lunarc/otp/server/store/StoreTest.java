@@ -1,5 +1,6 @@
 package se.lu.lunarc.otp.server.store;
 
+
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
