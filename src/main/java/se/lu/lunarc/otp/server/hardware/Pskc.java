@@ -2,9 +2,6 @@ package se.lu.lunarc.otp.server.hardware;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
 
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -12,17 +9,12 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +78,7 @@ public final class Pskc {
     }
 
     public static List<Seed> read(InputStream in, Unlock unlock) throws Refused, IOException {
-        Document doc = parse(in);
+        Document doc = PskcXml.parse(in);
         Element root = doc.getDocumentElement();
         if (!PSKC.equals(root.getNamespaceURI()) || !"KeyContainer".equals(root.getLocalName())) {
             throw new Refused("not a PSKC file: its root element is not a KeyContainer of RFC 6030");
@@ -99,17 +91,17 @@ public final class Pskc {
         String macAlgorithm = null;
         List<Seed> seeds = new ArrayList<>();
         try {
-            Element encryptionKey = child(root, PSKC, "EncryptionKey");
+            Element encryptionKey = PskcXml.child(root, PSKC, "EncryptionKey");
             if (encryptionKey != null) {
                 key = encryptionKey(encryptionKey, unlock);
             }
-            Element macMethod = child(root, PSKC, "MACMethod");
+            Element macMethod = PskcXml.child(root, PSKC, "MACMethod");
             if (macMethod != null) {
                 macAlgorithm = HMACS.get(macMethod.getAttribute("Algorithm"));
                 if (macAlgorithm == null) {
                     throw new Refused("the MAC algorithm " + macMethod.getAttribute("Algorithm") + " is not supported");
                 }
-                Element macKeyElement = child(macMethod, PSKC, "MACKey");
+                Element macKeyElement = PskcXml.child(macMethod, PSKC, "MACKey");
                 if (macKeyElement == null || key == null) {
                     throw new Refused("the MAC key is missing, or there is no encryption key to open it with");
                 }
@@ -120,7 +112,7 @@ public final class Pskc {
             boolean encrypted = encryptionKey != null || macMethod != null || !(unlock instanceof Unlock.None);
             Set<String> serials = new HashSet<>();
             int index = 0;
-            for (Element keyPackage : children(root, PSKC, "KeyPackage")) {
+            for (Element keyPackage : PskcXml.children(root, PSKC, "KeyPackage")) {
                 index++;
                 Seed seed = seed(keyPackage, index, key, macKey, macAlgorithm, encrypted);
                 seeds.add(seed);
@@ -141,31 +133,8 @@ public final class Pskc {
         }
     }
 
-    private static Document parse(InputStream in) throws Refused, IOException {
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setFeature("http://xml.org/sax/features/external-general-entities", false);
-            f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-            f.setXIncludeAware(false);
-            f.setExpandEntityReferences(false);
-            DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(null);
-            return b.parse(in);
-        } catch (SAXParseException e) {
-            throw new Refused("not a well-formed PSKC file (line " + e.getLineNumber() + ": "
-                    + e.getMessage() + ")");
-        } catch (SAXException e) {
-            throw new Refused("not a well-formed PSKC file (" + e.getMessage() + ")");
-        } catch (ParserConfigurationException e) {
-            throw new IllegalStateException("the XML parser cannot be made safe", e);
-        }
-    }
-
     private static byte[] encryptionKey(Element encryptionKey, Unlock unlock) throws Refused {
-        Element derived = child(encryptionKey, XMLENC11, "DerivedKey");
+        Element derived = PskcXml.child(encryptionKey, XMLENC11, "DerivedKey");
         if (derived != null) {
             if (!(unlock instanceof Unlock.Passphrase p)) {
                 throw new Refused("the keys are encrypted with a passphrase: give it with --passphrase-file");
@@ -182,33 +151,33 @@ public final class Pskc {
     }
 
     private static byte[] pbkdf2(Element derived, char[] passphrase) throws Refused {
-        Element method = child(derived, XMLENC11, "KeyDerivationMethod");
+        Element method = PskcXml.child(derived, XMLENC11, "KeyDerivationMethod");
         if (method == null || !(PKCS5 + "pbkdf2").equals(method.getAttribute("Algorithm"))) {
             throw new Refused("only PBKDF2 derived keys are supported");
         }
-        Element params = child(method, PKCS5, "PBKDF2-params");
+        Element params = PskcXml.child(method, PKCS5, "PBKDF2-params");
         if (params == null) {
             throw new Refused("the PBKDF2 parameters are missing");
         }
-        Element salt = child(child(params, null, "Salt"), null, "Specified");
-        Element iterations = child(params, null, "IterationCount");
-        Element length = child(params, null, "KeyLength");
+        Element salt = PskcXml.child(PskcXml.child(params, null, "Salt"), null, "Specified");
+        Element iterations = PskcXml.child(params, null, "IterationCount");
+        Element length = PskcXml.child(params, null, "KeyLength");
         if (salt == null || iterations == null || length == null) {
             throw new Refused("the PBKDF2 parameters lack a salt, an iteration count or a key length");
         }
-        Element prf = child(params, null, "PRF");
+        Element prf = PskcXml.child(params, null, "PRF");
         String prfUri = prf == null || prf.getAttribute("Algorithm").isEmpty() ? DSIG + "hmac-sha1"
                 : prf.getAttribute("Algorithm");
         String algorithm = PRFS.get(prfUri);
         if (algorithm == null) {
             throw new Refused("the PBKDF2 function " + prfUri + " is not supported");
         }
-        int count = number(iterations, "IterationCount");
-        int bytes = number(length, "KeyLength");
+        int count = PskcXml.number(iterations, "IterationCount");
+        int bytes = PskcXml.number(length, "KeyLength");
         if (!AES_CBC.containsValue(bytes) || count < 1 || count > 10_000_000) {
             throw new Refused("the PBKDF2 parameters are out of range");
         }
-        PBEKeySpec spec = new PBEKeySpec(passphrase, base64(salt, "the PBKDF2 salt"), count, bytes * 8);
+        PBEKeySpec spec = new PBEKeySpec(passphrase, PskcXml.base64(salt, "the PBKDF2 salt"), count, bytes * 8);
         try {
             return SecretKeyFactory.getInstance(algorithm).generateSecret(spec).getEncoded();
         } catch (GeneralSecurityException e) {
@@ -221,16 +190,16 @@ public final class Pskc {
     private static Seed seed(Element keyPackage, int index, byte[] key, byte[] macKey, String macAlgorithm,
                              boolean encrypted) throws Refused {
         String where = "key package " + index;
-        Element device = child(keyPackage, PSKC, "DeviceInfo");
-        String serial = text(child(device, PSKC, "SerialNo"));
+        Element device = PskcXml.child(keyPackage, PSKC, "DeviceInfo");
+        String serial = PskcXml.text(PskcXml.child(device, PSKC, "SerialNo"));
         if (serial == null || serial.isBlank()) {
             throw new Refused(where + " has no serial number (DeviceInfo/SerialNo), which users type to register "
                     + "the token");
         }
         serial = serial.strip();
         where = "the token with serial number " + serial;
-        String manufacturer = text(child(device, PSKC, "Manufacturer"));
-        Element k = child(keyPackage, PSKC, "Key");
+        String manufacturer = PskcXml.text(PskcXml.child(device, PSKC, "Manufacturer"));
+        Element k = PskcXml.child(keyPackage, PSKC, "Key");
         if (k == null) {
             throw new Refused(where + " has no key");
         }
@@ -241,7 +210,7 @@ public final class Pskc {
                     + "supported");
         };
         int digits = 6;
-        Element format = child(child(k, PSKC, "AlgorithmParameters"), PSKC, "ResponseFormat");
+        Element format = PskcXml.child(PskcXml.child(k, PSKC, "AlgorithmParameters"), PSKC, "ResponseFormat");
         if (format != null) {
             if (!"DECIMAL".equals(format.getAttribute("Encoding"))) {
                 throw new Refused(where + " shows codes as " + format.getAttribute("Encoding") + "; only DECIMAL "
@@ -256,12 +225,12 @@ public final class Pskc {
                 throw new Refused(where + " has " + digits + "-digit codes; 6 to 8 are supported");
             }
         }
-        Element data = child(k, PSKC, "Data");
-        Element secret = child(data, PSKC, "Secret");
+        Element data = PskcXml.child(k, PSKC, "Data");
+        Element secret = PskcXml.child(data, PSKC, "Secret");
         if (secret == null) {
             throw new Refused(where + " has no secret");
         }
-        if (encrypted && child(secret, PSKC, "PlainValue") != null) {
+        if (encrypted && PskcXml.child(secret, PSKC, "PlainValue") != null) {
             throw new Refused(where + "'s secret is in plain text, although the file is meant to be encrypted (it "
                     + "names an encryption key or a MAC, or a key or passphrase was given): the file may have been "
                     + "changed on its way. Ask the vendor for the file again");
@@ -272,16 +241,16 @@ public final class Pskc {
             throw new Refused(where + "'s secret has " + value.length + " bytes; at least 10 (80 bits) are needed");
         }
         long counter = 0;
-        Element counterElement = child(data, PSKC, "Counter");
+        Element counterElement = PskcXml.child(data, PSKC, "Counter");
         if (counterElement != null) {
             counter = numberValue(counterElement, key, macKey, macAlgorithm, where + "'s counter");
         }
         int timeStep = 30;
-        Element interval = child(data, PSKC, "TimeInterval");
+        Element interval = PskcXml.child(data, PSKC, "TimeInterval");
         if (interval != null) {
             timeStep = (int) numberValue(interval, key, macKey, macAlgorithm, where + "'s time interval");
         }
-        Element time = child(data, PSKC, "Time");
+        Element time = PskcXml.child(data, PSKC, "Time");
         if (time != null && numberValue(time, key, macKey, macAlgorithm, where + "'s start time") != 0) {
             throw new Refused(where + " counts time from another start than 1970; that is not supported");
         }
@@ -295,24 +264,24 @@ public final class Pskc {
     /** A PlainValue (base64) or an EncryptedValue with its ValueMAC. */
     private static byte[] value(Element holder, byte[] key, byte[] macKey, String macAlgorithm, String what)
             throws Refused {
-        Element plain = child(holder, PSKC, "PlainValue");
+        Element plain = PskcXml.child(holder, PSKC, "PlainValue");
         if (plain != null) {
-            return base64(plain, what);
+            return PskcXml.base64(plain, what);
         }
-        Element encrypted = child(holder, PSKC, "EncryptedValue");
+        Element encrypted = PskcXml.child(holder, PSKC, "EncryptedValue");
         if (encrypted == null) {
             throw new Refused(what + " has no value");
         }
         if (key == null) {
             throw new Refused(what + " is encrypted, but the file names no encryption key");
         }
-        Element mac = child(holder, PSKC, "ValueMAC");
+        Element mac = PskcXml.child(holder, PSKC, "ValueMAC");
         if (mac == null || macKey == null) {
             throw new Refused(what + " is encrypted without a MAC, so it cannot be checked");
         }
         byte[] ivAndCiphertext = cipherValue(encrypted, what);
         byte[] expected = hmac(macAlgorithm, macKey, ivAndCiphertext);
-        if (!MessageDigest.isEqual(expected, base64(mac, what + "'s MAC"))) {
+        if (!MessageDigest.isEqual(expected, PskcXml.base64(mac, what + "'s MAC"))) {
             throw new Refused("the MAC of " + what + " does not match: the key or passphrase is wrong, or the file "
                     + "was changed");
         }
@@ -322,10 +291,10 @@ public final class Pskc {
     /** A counter or time value: decimal text in a PlainValue, or 8 bytes big-endian when encrypted. */
     private static long numberValue(Element holder, byte[] key, byte[] macKey, String macAlgorithm, String what)
             throws Refused {
-        Element plain = child(holder, PSKC, "PlainValue");
+        Element plain = PskcXml.child(holder, PSKC, "PlainValue");
         if (plain != null) {
             try {
-                return Long.parseLong(text(plain).strip());
+                return Long.parseLong(PskcXml.text(plain).strip());
             } catch (NumberFormatException e) {
                 throw new Refused(what + " is not a number");
             }
@@ -338,7 +307,7 @@ public final class Pskc {
     }
 
     private static byte[] decrypt(Element encrypted, byte[] key, String what) throws Refused {
-        Element method = child(encrypted, XMLENC, "EncryptionMethod");
+        Element method = PskcXml.child(encrypted, XMLENC, "EncryptionMethod");
         Integer keyBytes = method == null ? null : AES_CBC.get(method.getAttribute("Algorithm"));
         if (keyBytes == null) {
             throw new Refused(what + " is encrypted with " + (method == null ? "no named method"
@@ -363,11 +332,11 @@ public final class Pskc {
     }
 
     private static byte[] cipherValue(Element encrypted, String what) throws Refused {
-        Element value = child(child(encrypted, XMLENC, "CipherData"), XMLENC, "CipherValue");
+        Element value = PskcXml.child(PskcXml.child(encrypted, XMLENC, "CipherData"), XMLENC, "CipherValue");
         if (value == null) {
             throw new Refused(what + " has no CipherValue");
         }
-        return base64(value, what);
+        return PskcXml.base64(value, what);
     }
 
     private static byte[] hmac(String algorithm, byte[] key, byte[] data) {
@@ -378,50 +347,6 @@ public final class Pskc {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(algorithm + " unavailable", e);
         }
-    }
-
-    private static byte[] base64(Element e, String what) throws Refused {
-        try {
-            return Base64.getMimeDecoder().decode(text(e).strip());
-        } catch (IllegalArgumentException bad) {
-            throw new Refused(what + " is not valid base64");
-        }
-    }
-
-    private static int number(Element e, String what) throws Refused {
-        try {
-            return Integer.parseInt(text(e).strip());
-        } catch (NumberFormatException bad) {
-            throw new Refused("the PBKDF2 " + what + " is not a number");
-        }
-    }
-
-    private static String text(Element e) {
-        return e == null ? null : e.getTextContent();
-    }
-
-    /** The first child element with this name, in this namespace (null: any or none). */
-    private static Element child(Element parent, String namespace, String name) {
-        if (parent == null) {
-            return null;
-        }
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && name.equals(e.getLocalName())
-                    && (namespace == null || namespace.equals(e.getNamespaceURI()))) {
-                return e;
-            }
-        }
-        return null;
-    }
-
-    private static List<Element> children(Element parent, String namespace, String name) {
-        List<Element> out = new ArrayList<>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && name.equals(e.getLocalName()) && namespace.equals(e.getNamespaceURI())) {
-                out.add(e);
-            }
-        }
-        return out;
     }
 
     private static void wipe(byte[] b) {
