@@ -22,19 +22,44 @@ public final class Flow {
 
     /** What can be done with a token, by its status, in the order both clients offer it. */
     public enum TokenAction {
-        DEACTIVATE("token.deactivate", "d"), REACTIVATE("token.reactivate", "a"), RENAME("token.edit", "e"),
-        SYNCHRONIZE("token.synchronize", "s"), REVOKE("token.revoke", "x"), FINISH("token.finish", "f"),
-        REMOVE("token.remove", "x");
+        DEACTIVATE("token.deactivate", "d", "tokens.disabled"), REACTIVATE("token.reactivate", "a", "tokens.enabled"),
+        RENAME("token.edit", "e", "tokens.renamed"), SYNCHRONIZE("token.synchronize", "s", "tokens.resynced"),
+        REVOKE("token.revoke", "x", "tokens.revoked"), FINISH("token.finish", "f", null),
+        REMOVE("token.remove", "x", "tokens.revoked");
 
         /** The label's key in the bundles. */
         public final String key;
         /** The letter that chooses it in text mode. */
         public final String letter;
+        /** The key of what is said once it is done, naming the token; null for FINISH, which is a step. */
+        public final String doneKey;
 
-        TokenAction(String key, String letter) {
+        TokenAction(String key, String letter, String doneKey) {
             this.key = key;
             this.letter = letter;
+            this.doneKey = doneKey;
         }
+    }
+
+    /** The action of this status that {@code letter} chooses in text mode, or null. */
+    public static TokenAction byLetter(String status, String letter) {
+        return actions(status).stream().filter(a -> a.letter.equalsIgnoreCase(letter)).findFirst().orElse(null);
+    }
+
+    /**
+     * Text mode's menu for a token of this status, from the same actions as the window's card: "d = Deactivate,
+     * e = Edit, …, Enter = back"; null when nothing can be done (a revoked token).
+     */
+    public static String textMenu(String status, ResourceBundle rb) {
+        List<TokenAction> offered = actions(status);
+        if (offered.isEmpty()) {
+            return null;
+        }
+        StringBuilder menu = new StringBuilder();
+        for (TokenAction a : offered) {
+            menu.append(a.letter).append(" = ").append(rb.getString(a.key).replace("_", "")).append(", ");
+        }
+        return menu.append(rb.getString("text.enterBack")).toString();
     }
 
     public static List<TokenAction> actions(String status) {

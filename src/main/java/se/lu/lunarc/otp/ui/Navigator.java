@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.ui;
 
+import se.lu.lunarc.otp.api.Token;
+import se.lu.lunarc.otp.app.EnrollmentSession;
 import se.lu.lunarc.otp.app.EnrollmentSteps;
 import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
 import se.lu.lunarc.otp.app.EnrollmentSteps.Step;
@@ -12,16 +14,18 @@ import se.lu.lunarc.otp.client.ApiException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Shows one screen at a time in the window's frame, each loaded from its FXML with the controller factory. Which
- * screen comes next is not decided here but by the flow's {@link EnrollmentSteps}, which the terminal drives too.
+ * screen comes next, and which requests a step sends, is not decided here but by the {@link EnrollmentSession},
+ * which the terminal presents too: this sends its requests on the network thread and shows the step they lead to.
  */
 public final class Navigator {
     private final BorderPane frame;
     private final WizardState state;
-    private final EnrollmentSteps steps = new EnrollmentSteps();
+    private final EnrollmentSession session;
     private Step page;
     private ScreenController controller;
     private Consumer<Step> listener = p -> { };
@@ -29,6 +33,7 @@ public final class Navigator {
     public Navigator(BorderPane frame, WizardState state) {
         this.frame = frame;
         this.state = state;
+        this.session = state.session;
     }
 
     public Step page() {
@@ -36,7 +41,7 @@ public final class Navigator {
     }
 
     public boolean signedIn() {
-        return steps.signedIn();
+        return session.signedIn();
     }
 
     public void onPageChange(Consumer<Step> l) {
@@ -57,16 +62,44 @@ public final class Navigator {
 
     /** The user did {@code move} on the current screen: shows the screen the flow says comes next. */
     public void move(Move move) {
-        if (page != steps.step()) {
+        if (page != session.step()) {
             return; // the flow has already left this screen (a failure is taking it elsewhere): a stale move
         }
-        go(steps.move(move));
+        go(session.move(move));
     }
 
-    /** The first screen, or back to it when the session is over whatever the screen. */
+    /** From the token list: finish the activation of a pending token. */
+    public void finishPending(Token pending) {
+        if (page == session.step()) {
+            go(session.finishPending(pending));
+        }
+    }
+
+    /**
+     * Sends a request of the current screen on the network thread unless one is running; its answer is taken by
+     * the session, handed to {@code answered} while the screen is still shown (to leave a message for the next),
+     * and then the step it leads to is shown. Returns whether it was sent.
+     */
+    public <R> boolean send(EnrollmentSession.Request<R> request, Consumer<R> answered,
+                            Consumer<ApiException> failed) {
+        return send(request, answered, failed, abandoned -> { });
+    }
+
+    /** Like {@link #send}; an answer that arrives after its screen was left goes to {@code abandoned}. */
+    public <R> boolean send(EnrollmentSession.Request<R> request, Consumer<R> answered,
+                            Consumer<ApiException> failed, Consumer<R> abandoned) {
+        return state.tasks.run(request::send, answer -> {
+            request.take(answer);
+            answered.accept(answer);
+            if (session.step() != page) {
+                go(session.step());
+            }
+        }, failed, abandoned);
+    }
+
+    /** The first screen: the session's, which is the sign-in. */
     public void start() {
-        steps.reset();
-        go(Step.SIGN_IN);
+        go(session.step());
     }
 
     private void go(Step next) {
@@ -88,9 +121,6 @@ public final class Navigator {
             root = loader.load();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-        if (next == Step.ACCOUNT || next == Step.SIGN_IN) {
-            state.endEnrollment(); // the key is shown on QR and Activate only; elsewhere it is gone
         }
         page = next;
         controller = loader.getController();
@@ -115,7 +145,7 @@ public final class Navigator {
      * failure itself and lets the user try again.
      */
     public boolean leftAfter(ApiException e) {
-        EnrollmentSteps.AfterFailure after = steps.failed(e);
+        EnrollmentSteps.AfterFailure after = session.failed(e);
         if (after.stays(page)) {
             return false;
         }
@@ -123,7 +153,6 @@ public final class Navigator {
                 + (after.startAgain() ? " " + state.bundle().getString("code.startAgain") : "");
         state.flash(WizardState.Flash.Kind.ERROR, message);
         if (after.next() == Step.SIGN_IN) {
-            state.signedOut();
             go(Step.SIGN_IN);
         } else {
             withFreshTokens(() -> go(after.next()), f -> go(after.next()));
@@ -144,8 +173,9 @@ public final class Navigator {
     }
 
     private void withFreshTokens(Runnable then, Consumer<ApiException> failed) {
-        state.tasks.run(() -> state.client.get().tokens(), tokens -> {
-            state.setTokens(tokens);
+        EnrollmentSession.Request<List<Token>> refresh = session.refreshTokens();
+        state.tasks.run(refresh::send, tokens -> {
+            refresh.take(tokens);
             then.run();
         }, failed);
     }

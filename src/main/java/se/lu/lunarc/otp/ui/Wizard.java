@@ -3,8 +3,6 @@ package se.lu.lunarc.otp.ui;
 import se.lu.lunarc.otp.app.ClientHolder;
 import se.lu.lunarc.otp.app.ClientSettings;
 
-import se.lu.lunarc.otp.client.EnrollmentClient;
-
 import javafx.animation.PauseTransition;
 import javafx.geometry.Insets;
 import javafx.util.Duration;
@@ -49,6 +47,11 @@ public final class Wizard {
 
     public WizardState state() {
         return state;
+    }
+
+    /** The enrollment the window presents. */
+    public se.lu.lunarc.otp.app.EnrollmentSession session() {
+        return state.session;
     }
 
     public Navigator navigator() {
@@ -128,49 +131,27 @@ public final class Wizard {
         }
     }
 
+    /** Log out: the session's request; when the server cannot be told, the window forgets the session anyway. */
     private void logOut() {
-        state.tasks.run(() -> {
-            state.client.get().logout();
-            return null;
-        }, ok -> signedOut(), failure -> signedOut());
+        navigator.send(state.session.logOut(), ok -> saySignedOut(), failure -> {
+            state.session.loggedOut();
+            saySignedOut();
+            navigator.start();
+        });
     }
 
-    /** Closing the window ends the session on the server too: best effort, waiting at most two seconds. */
-    private void logOutBeforeClosing() {
-        EnrollmentClient client = state.client.ifReady();
-        if (client == null || !client.hasSession()) {
-            return;
-        }
-        Thread logout = new Thread(() -> {
-            try {
-                client.logout();
-            } catch (Exception unreachable) {
-                // the session ends by itself when idle
-            }
-        }, "lunarc-otp-logout");
-        logout.setDaemon(true);
-        logout.start();
-        try {
-            logout.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void signedOut() {
-        state.signedOut();
+    private void saySignedOut() {
         state.flash(WizardState.Flash.Kind.INFO, state.bundle().getString("signin.loggedOut"));
-        navigator.start();
     }
 
     private void close() {
         demoStart.stop();
         navigator.close();
-        logOutBeforeClosing();
+        // closing the window ends the session on the server too: best effort, waiting two seconds at most
+        state.session.endOnLeaving(java.time.Duration.ofSeconds(2));
         if (inbox != null) {
             inbox.stop();
         }
-        state.signedOut();
         state.tasks.shutdown();
         state.client.close();
     }

@@ -158,7 +158,7 @@ class TextModeTest {
 
             // the token's actions: rename, deactivate, reactivate, synchronize, revoke
             s.type("1");
-            assertThat(s.expect("> ")).contains("d = deactivate", "Expires:");
+            assertThat(s.expect("> ")).contains("d = Deactivate, e = Edit, s = Synchronize, x = Revoke, Enter = back", "Expires:");
             s.type("e");
             s.expect("Name: ");
             s.type("Work phone");

@@ -49,7 +49,7 @@ class WizardCancelTest extends WizardRobot {
         Thread.sleep(3000); // the late answer arrives meanwhile
         assertThat(showing("#qr")).as("no QR screen for the cancelled token").isFalse();
         assertThat(showing("#tabs")).isTrue();
-        assertThat(wizard.state().enrollment()).isNull();
+        assertThat(wizard.session().newToken()).isNull();
         waitUntil("the cancelled token to be removed", () -> {
             try {
                 return server.signedIn("alice").tokens().stream().noneMatch(t -> t.status().equals("pending"));
@@ -65,7 +65,7 @@ class WizardCancelTest extends WizardRobot {
         nameANewToken("Phone");
         clickOn("#next");
         waitFor("#qr");
-        var uri = se.lu.lunarc.otp.otp.OtpAuthUri.parse(wizard.state().enrollment().enrollment().otpauthUri());
+        var uri = se.lu.lunarc.otp.otp.OtpAuthUri.parse(wizard.session().newToken().enrollment().otpauthUri());
         clickOn("#next");
         waitFor("#finish");
         proxy.slowDown("POST", "/api/v1/tokens/[^/]+/activate", Duration.ofSeconds(2));
@@ -107,7 +107,7 @@ class WizardCancelTest extends WizardRobot {
         Thread.sleep(3000); // the new code's answer arrives meanwhile
         assertThat(showing("#username")).as("still on Sign in, where the user went").isTrue();
         assertThat(showing("#sentTo")).as("no code screen brought back by the late answer").isFalse();
-        assertThat(onFx(() -> wizard.state().login())).as("no sign-in kept for the late answer").isNull();
+        assertThat(onFx(() -> wizard.session().login())).as("no sign-in kept for the late answer").isNull();
         assertThat(bannerText()).doesNotContain("new code was sent");
     }
 }

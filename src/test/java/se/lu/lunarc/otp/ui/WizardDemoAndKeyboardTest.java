@@ -108,8 +108,8 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
         assertThat(unnamedControls()).isEmpty();
         waitForFocus("#next");
         assertThat(lookup("#qr").query().getAccessibleText()).contains("Enter the key");
-        String uri = wizard.state().enrollment().enrollment().otpauthUri();
-        String secret = wizard.state().enrollment().enrollment().secret();
+        String uri = wizard.session().newToken().enrollment().otpauthUri();
+        String secret = wizard.session().newToken().enrollment().secret();
         // focus is on Next; back to "Can't scan?", show the key, copy it, then on to Next
         press(KeyCode.SHIFT).type(KeyCode.TAB, 2).release(KeyCode.SHIFT);
         assertThat(stage.getScene().getFocusOwner().getId()).isEqualTo("showKey");
@@ -146,14 +146,14 @@ class WizardDemoAndKeyboardTest extends WizardRobot {
         waitUntil("the QR to be covered", () -> showing("#covered"));
         assertThat(showing("#qr")).isFalse();
         assertThat(text("#key")).isEmpty();
-        assertThat(showAgainAndDecode()).isEqualTo(wizard.state().enrollment().enrollment().otpauthUri());
+        assertThat(showAgainAndDecode()).isEqualTo(wizard.session().newToken().enrollment().otpauthUri());
 
         // Close keeps the token pending and says so; its card can finish the activation later
         clickOn("#showKey");
-        String uri = wizard.state().enrollment().enrollment().otpauthUri();
+        String uri = wizard.session().newToken().enrollment().otpauthUri();
         clickOn("Close");
         waitForBanner("pending");
-        assertThat(wizard.state().enrollment()).isNull();
+        assertThat(wizard.session().newToken()).isNull();
         assertThat(lookup(".token-card .token-status").queryAs(Label.class).getText()).isEqualTo("Pending activation");
         clickOn(".token-finish");
         waitFor("#finish");

@@ -93,7 +93,7 @@ class WizardFlowTest extends WizardRobot {
     @Test
     void theQrCodeOnScreenIsTheOneTheServerIssued() throws Exception {
         String decoded = onTheQrScreen("My phone");
-        assertThat(decoded).isEqualTo(wizard.state().enrollment().enrollment().otpauthUri());
+        assertThat(decoded).isEqualTo(wizard.session().newToken().enrollment().otpauthUri());
         OtpAuthUri uri = OtpAuthUri.parse(decoded);
         assertThat(uri.issuer()).isEqualTo("LUNARC");
         assertThat(uri.account()).isEqualTo("alice");
@@ -116,7 +116,7 @@ class WizardFlowTest extends WizardRobot {
         clickOn("#finish");
         waitForBanner("activated successfully");
         assertThat(bannerText()).contains("Pocket Pass activated successfully", "My phone");
-        assertThat(wizard.state().enrollment()).as("the secret is dropped when the enrollment ends").isNull();
+        assertThat(wizard.session().newToken()).as("the secret is dropped when the enrollment ends").isNull();
         assertThat(cardStatus()).isEqualTo("Active");
         // the card shows its dates without opening More, as the web portal does
         assertThat(lookup(".token-card .token-dates").query().isVisible()).isTrue();
@@ -185,6 +185,6 @@ class WizardFlowTest extends WizardRobot {
         assertThat(bannerText()).contains("logged out");
         assertThat(text("#username")).isEqualTo("alice");
         assertThat(text("#password")).isEmpty();
-        assertThat(wizard.state().me()).isNull();
+        assertThat(wizard.session().me()).isNull();
     }
 }

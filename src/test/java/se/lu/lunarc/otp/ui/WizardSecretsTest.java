@@ -45,7 +45,7 @@ class WizardSecretsTest extends WizardRobot {
         open(new ClientSettings(s.server(), null, s.connectTimeout(), s.readTimeout(), s.appName(), null, s.locale(),
                 Duration.ofSeconds(2)));
         toTheQrScreen();
-        String secret = wizard.state().enrollment().enrollment().secret();
+        String secret = wizard.session().newToken().enrollment().secret();
         clickOn("#showKey");
         Node key = lookup("#key").query();
         assertThat(onFx(() -> key.getAccessibleText())).contains(String.join(" ", secret.split("")));

@@ -10,13 +10,10 @@ import javafx.scene.control.TabPane;
 import javafx.scene.layout.VBox;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.client.ApiException;
-import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.app.ErrorMessages;
-import se.lu.lunarc.otp.app.FollowUp;
 import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
-import se.lu.lunarc.otp.ui.Tasks;
 import se.lu.lunarc.otp.ui.WizardState;
 import se.lu.lunarc.otp.ui.common.Banner;
 
@@ -56,15 +53,15 @@ public final class AccountController implements ScreenController, TokenCard.Acti
         anyApp.setText(MessageFormat.format(resources.getString("tokens.anyApp"), state.settings.appName()));
         activateNew.disableProperty().bind(state.tasks.busyProperty());
         registerHardware.disableProperty().bind(state.tasks.busyProperty());
-        if (state.tokens() != null) {
-            showTokens(state.tokens());
+        if (state.session.tokens() != null) {
+            showTokens(state.session.tokens());
         }
         WizardState.Flash flash = state.takeFlash();
         if (flash != null) {
             tabs.getSelectionModel().select(tokensTab);
         }
         show(flash);
-        if (state.me() == null || state.tokens() == null) {
+        if (state.session.me() == null || state.session.tokens() == null) {
             // the step before succeeded but its follow-up reads did not, even retried: read them here
             loadWhatIsMissing(flash);
         }
@@ -84,7 +81,7 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     }
 
     private void showMe() {
-        var me = state.me();
+        var me = state.session.me();
         displayName.setText(me == null ? "…" : orDash(me.displayName()));
         username.setText(me == null ? "…" : me.username());
         email.setText(me == null ? "…" : orDash(me.email()));
@@ -97,11 +94,7 @@ public final class AccountController implements ScreenController, TokenCard.Acti
      * said ({@code flash}), with Retry.
      */
     private void loadWhatIsMissing(WizardState.Flash flash) {
-        state.tasks.run(() -> {
-            EnrollmentClient c = state.client.get();
-            return new Loaded(state.me() != null ? state.me() : FollowUp.read(c::me), FollowUp.read(c::tokens));
-        }, loaded -> {
-            state.setMe(loaded.me());
+        nav.send(state.session.readAccount(), loaded -> {
             showMe();
             showTokens(loaded.tokens());
             show(flash);
@@ -115,8 +108,6 @@ public final class AccountController implements ScreenController, TokenCard.Acti
         });
     }
 
-    private record Loaded(se.lu.lunarc.otp.api.Me me, List<Token> tokens) {}
-
     @Override
     public void onShow() {
         tabs.requestFocus();
@@ -127,7 +118,6 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     }
 
     private void showTokens(List<Token> tokens) {
-        state.setTokens(tokens);
         cards.getChildren().clear();
         if (tokens.isEmpty()) {
             Label none = new Label(resources.getString("tokens.none"));
@@ -149,21 +139,12 @@ public final class AccountController implements ScreenController, TokenCard.Acti
         nav.move(Move.REGISTER_HARDWARE);
     }
 
-    interface Call {
-        Object run(EnrollmentClient c) throws Exception;
-    }
-
-    /** Runs one token action, then reloads the list and says what happened. */
-    private void act(Call call, String doneKey, Token t) {
+    /** Runs one token action (the list comes with it), then shows the list and says what happened. */
+    private void act(Flow.TokenAction action, Token t, String... input) {
         banner.clear();
-        Tasks tasks = state.tasks;
-        tasks.run(() -> {
-            EnrollmentClient c = state.client.get();
-            call.run(c);
-            return c.tokens();
-        }, tokens -> {
-            showTokens(tokens);
-            banner.success(MessageFormat.format(resources.getString(doneKey), t.name()));
+        nav.send(state.session.act(action, t, input), acted -> {
+            showTokens(acted.tokens());
+            banner.success(MessageFormat.format(resources.getString(action.doneKey), acted.name()));
         }, this::failed);
     }
 
@@ -175,7 +156,7 @@ public final class AccountController implements ScreenController, TokenCard.Acti
         banner.error(message, Flow.showDetails(e) ? e.diagnostics() : null, null);
         if (e.is("token_not_found")) {
             // the list is stale (removed elsewhere): show what is there now, keeping the message
-            state.tasks.run(() -> state.client.get().tokens(), tokens -> {
+            nav.send(state.session.refreshTokens(), tokens -> {
                 showTokens(tokens);
                 banner.error(message, null, null);
             }, f -> { });
@@ -186,42 +167,19 @@ public final class AccountController implements ScreenController, TokenCard.Acti
         return new TokenDialogs(resources, tabs.getScene().getWindow());
     }
 
+    /** The card's button for {@code action} was pressed: asks what the action needs, then runs it. */
     @Override
-    public void disable(Token t) {
-        act(c -> c.disable(t.id()), "tokens.disabled", t);
-    }
-
-    @Override
-    public void enable(Token t) {
-        act(c -> c.enable(t.id()), "tokens.enabled", t);
-    }
-
-    @Override
-    public void rename(Token t) {
-        dialogs().rename(t).ifPresent(name -> act(c -> c.rename(t.id(), name), "tokens.renamed",
-                new Token(t.id(), name.strip(), t.type(), t.digits(), t.status(), t.created(), t.activated(), t.expires(),
-                        t.lastUsed(),
-                        t.replayedAt())));
-    }
-
-    @Override
-    public void resync(Token t) {
-        dialogs().resync(t).ifPresent(codes -> act(c -> c.resync(t.id(), codes[0], codes[1]), "tokens.resynced", t));
-    }
-
-    @Override
-    public void revoke(Token t) {
-        if (dialogs().confirmRevoke(t)) {
-            act(c -> {
-                c.revoke(t.id());
-                return null;
-            }, "tokens.revoked", t);
+    public void chosen(Flow.TokenAction action, Token t) {
+        switch (action) {
+            case DEACTIVATE, REACTIVATE -> act(action, t);
+            case RENAME -> dialogs().rename(t).ifPresent(name -> act(action, t, name));
+            case SYNCHRONIZE -> dialogs().resync(t).ifPresent(codes -> act(action, t, codes));
+            case REVOKE, REMOVE -> {
+                if (dialogs().confirmRevoke(t)) {
+                    act(action, t);
+                }
+            }
+            case FINISH -> nav.finishPending(t);
         }
-    }
-
-    @Override
-    public void finish(Token t) {
-        state.setActivating(t);
-        nav.move(Move.FINISH_PENDING);
     }
 }

@@ -26,12 +26,7 @@ import java.util.function.Consumer;
 final class TokenCard extends VBox {
     /** What the card's buttons ask the account screen to do. */
     interface Actions {
-        void disable(Token t);
-        void enable(Token t);
-        void rename(Token t);
-        void resync(Token t);
-        void revoke(Token t);
-        void finish(Token t);
+        void chosen(Flow.TokenAction action, Token t);
     }
 
     TokenCard(Token t, ResourceBundle rb, Locale locale, Actions actions) {
@@ -60,14 +55,7 @@ final class TokenCard extends VBox {
 
         FlowPane buttons = new FlowPane(8, 8);
         for (Flow.TokenAction a : Flow.actions(t.status())) {
-            buttons.getChildren().add(button(rb, a.key, t, switch (a) {
-                case DEACTIVATE -> actions::disable;
-                case REACTIVATE -> actions::enable;
-                case RENAME -> actions::rename;
-                case SYNCHRONIZE -> actions::resync;
-                case REVOKE, REMOVE -> actions::revoke;
-                case FINISH -> actions::finish;
-            }));
+            buttons.getChildren().add(button(rb, a.key, t, chosen -> actions.chosen(a, chosen)));
         }
         // the dates show at once, as on the web portal; the actions stay one click away under More
         VBox more = new VBox(8, buttons);

@@ -7,17 +7,13 @@ import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextFormatter;
-import se.lu.lunarc.otp.api.Token;
-import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.app.ErrorMessages;
-import se.lu.lunarc.otp.app.FollowUp;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.WizardState;
 import se.lu.lunarc.otp.ui.common.Banner;
 
 import java.text.MessageFormat;
-import java.util.List;
 import java.util.ResourceBundle;
 
 /** Step 6: the first code from the app; only then is the token active. */
@@ -34,8 +30,6 @@ public final class ActivateController implements ScreenController {
         this.state = state;
         this.nav = nav;
     }
-
-    record Activated(Token token, List<Token> tokens) {}
 
     @FXML
     private void initialize() {
@@ -59,24 +53,10 @@ public final class ActivateController implements ScreenController {
         if (finish.isDisable()) {
             return;
         }
-        String entered = code.getText();
-        Token token = state.activating();
         banner.clear();
-        state.tasks.run(() -> {
-            EnrollmentClient c = state.client.get();
-            Token active = c.activate(token.id(), entered);
-            // active now: the list is a follow-up, retried on its own, then read by the account screen
-            try {
-                return new Activated(active, FollowUp.read(c::tokens));
-            } catch (se.lu.lunarc.otp.client.ApiException unread) {
-                return new Activated(active, null);
-            }
-        }, done -> {
-            state.setTokens(done.tokens());
-            state.flash(WizardState.Flash.Kind.SUCCESS, MessageFormat.format(resources.getString("activate.success"),
-                    state.settings.appName(), done.token().name()));
-            nav.move(Move.DONE);
-        }, e -> {
+        nav.send(state.session.activate(code.getText()), done -> state.flash(WizardState.Flash.Kind.SUCCESS,
+                MessageFormat.format(resources.getString("activate.success"), state.settings.appName(),
+                        done.token().name())), e -> {
             code.clear();
             if (nav.leftAfter(e)) {
                 return;

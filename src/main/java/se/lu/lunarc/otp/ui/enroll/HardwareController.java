@@ -6,19 +6,16 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextFormatter;
-import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.api.TokenNameRule;
 import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
 import se.lu.lunarc.otp.app.ErrorMessages;
 import se.lu.lunarc.otp.app.Flow;
-import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.WizardState;
 import se.lu.lunarc.otp.ui.common.Banner;
 
 import java.text.MessageFormat;
-import java.util.List;
 import java.util.ResourceBundle;
 
 /**
@@ -43,8 +40,6 @@ public final class HardwareController implements ScreenController {
         this.state = state;
         this.nav = nav;
     }
-
-    record Registered(Token token, List<Token> tokens) {}
 
     @FXML
     private void initialize() {
@@ -76,7 +71,7 @@ public final class HardwareController implements ScreenController {
     /** Whether the server will take the name; says why not beside the field. Empty before a serial is typed. */
     private boolean check() {
         TokenNameRule broken = name.getText().isEmpty() && serial.getText().isBlank() ? null
-                : TokenNameRule.broken(name.getText(), TokenNameRule.namesInUse(state.tokens()));
+                : TokenNameRule.broken(name.getText(), TokenNameRule.namesInUse(state.session.tokens()));
         String p = broken == null ? null : resources.getString(broken.messageKey());
         problem.setText(p == null ? "" : p);
         name.setAccessibleHelp(p);
@@ -96,16 +91,9 @@ public final class HardwareController implements ScreenController {
         String entered = code.getText();
         String chosen = name.getText().strip();
         banner.clear();
-        state.tasks.run(() -> {
-            EnrollmentClient c = state.client.get();
-            Token token = c.registerHardwareToken(number, entered, chosen);
-            return new Registered(token, c.tokens());
-        }, done -> {
-            state.setTokens(done.tokens());
-            state.flash(WizardState.Flash.Kind.SUCCESS,
-                    MessageFormat.format(resources.getString("hardware.success"), done.token().name()));
-            nav.move(Move.DONE);
-        }, e -> {
+        nav.send(state.session.registerHardware(number, entered, chosen), done -> state.flash(
+                WizardState.Flash.Kind.SUCCESS,
+                MessageFormat.format(resources.getString("hardware.success"), done.token().name())), e -> {
             code.clear();
             if (nav.leftAfter(e)) {
                 return;

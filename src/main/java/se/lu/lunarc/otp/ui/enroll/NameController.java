@@ -47,7 +47,7 @@ public final class NameController implements ScreenController {
 
     /** The name's problem in the user's language, or null when the server will accept it. */
     String problemWith(String raw) {
-        TokenNameRule broken = TokenNameRule.broken(raw, TokenNameRule.namesInUse(state.tokens()));
+        TokenNameRule broken = TokenNameRule.broken(raw, TokenNameRule.namesInUse(state.session.tokens()));
         return broken == null ? null : resources.getString(broken.messageKey());
     }
 
@@ -66,20 +66,13 @@ public final class NameController implements ScreenController {
         }
         String chosen = name.getText().strip();
         banner.clear();
-        state.tasks.run(() -> state.client.get().createToken(chosen), created -> {
-            state.setEnrollment(created);
-            state.setActivating(created.token());
-            nav.move(Move.DONE);
-        }, e -> {
+        nav.send(state.session.createToken(chosen), created -> { }, e -> {
             if (!nav.leftAfter(e)) {
                 banner.error(ErrorMessages.text(resources, e), Flow.showDetails(e) ? e.diagnostics() : null, null);
             }
         }, cancelled -> {
             // the user cancelled while the server was creating it: remove the pending token nobody will activate
-            state.tasks.detached(() -> {
-                state.client.get().revoke(cancelled.token().id());
-                return null;
-            });
+            state.tasks.detached(state.session.discard(cancelled)::send);
         });
     }
 

@@ -46,7 +46,7 @@ public final class QrController implements ScreenController {
 
     @FXML
     private void initialize() {
-        Enrollment e = state.enrollment().enrollment();
+        Enrollment e = state.session.newToken().enrollment();
         steps.setText(MessageFormat.format(resources.getString("qr.steps"), state.settings.appName()) + "\n"
                 + resources.getString("qr.stepsThen"));
         qr.setAccessibleText(resources.getString("qr.accessible"));
@@ -64,8 +64,9 @@ public final class QrController implements ScreenController {
     }
 
     private void show() {
-        String secret = state.enrollment().enrollment().secret();
-        qr.setContent(state.enrollment().enrollment().otpauthUri());
+        Enrollment e = state.session.newToken().enrollment();
+        String secret = e.secret();
+        qr.setContent(e.otpauthUri());
         key.setText(grouped(secret));
         // spelled out for a screen reader, and covered with the rest
         key.setAccessibleText(MessageFormat.format(resources.getString("qr.key.accessible"),
@@ -95,7 +96,7 @@ public final class QrController implements ScreenController {
     @FXML
     private void copyKey() {
         ClipboardContent c = new ClipboardContent();
-        c.putString(state.enrollment().enrollment().secret());
+        c.putString(state.session.newToken().enrollment().secret());
         Clipboard.getSystemClipboard().setContent(c);
     }
 
@@ -119,7 +120,7 @@ public final class QrController implements ScreenController {
 
     @FXML
     private void close() {
-        String name = state.enrollment().token().name();
+        String name = state.session.newToken().token().name();
         state.flash(WizardState.Flash.Kind.INFO, MessageFormat.format(resources.getString("qr.closedPending"), name));
         nav.moveWithFreshTokens(Move.CANCEL);
     }

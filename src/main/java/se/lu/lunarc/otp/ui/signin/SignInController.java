@@ -18,9 +18,7 @@ import javafx.scene.layout.VBox;
 import se.lu.lunarc.otp.api.HumanProof;
 import se.lu.lunarc.otp.api.LoginStarted;
 import se.lu.lunarc.otp.client.ApiException;
-import se.lu.lunarc.otp.client.HumanCheckSolver;
 import se.lu.lunarc.otp.app.ErrorMessages;
-import se.lu.lunarc.otp.app.EnrollmentSteps;
 import se.lu.lunarc.otp.ui.Navigator;
 import se.lu.lunarc.otp.ui.ScreenController;
 import se.lu.lunarc.otp.ui.WizardState;
@@ -135,10 +133,7 @@ public final class SignInController implements ScreenController {
         humanBusy.setVisible(true);
         humanDone.setVisible(false);
         updateProceed();
-        state.tasks.background(() -> {
-            var client = state.client.get();
-            return HumanCheckSolver.solve(client.humanCheck());
-        }, solved -> {
+        state.tasks.background(() -> state.session.humanCheck().send(), solved -> {
             if (round != humanCheckRound) {
                 return; // unticked or left meanwhile
             }
@@ -190,13 +185,7 @@ public final class SignInController implements ScreenController {
         proof = null; // a proof is accepted once, whatever the answer
         banner.clear();
         state.setUsername(user);
-        boolean started = state.tasks.run(() -> {
-            try {
-                return state.client.get().login(user, secret, spent);
-            } finally {
-                Arrays.fill(secret, '\0');
-            }
-        }, this::signedIn, failure -> {
+        boolean started = nav.send(state.session.signIn(user, secret, spent), this::signedIn, failure -> {
             // a failure that trying again can mend (network, directory down) keeps the password for Retry
             boolean again = ErrorMessages.retryable(failure);
             if (!again) {
@@ -213,9 +202,7 @@ public final class SignInController implements ScreenController {
     }
 
     private void signedIn(LoginStarted login) {
-        state.setLogin(login);
         state.setCodeSentAt(Instant.now());
-        nav.move(EnrollmentSteps.Move.DONE);
     }
 
     private void showFailure(ApiException e, Runnable retry) {
