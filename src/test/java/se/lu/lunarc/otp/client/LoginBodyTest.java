@@ -8,7 +8,7 @@ import se.lu.lunarc.otp.api.HumanProof;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 20 §6: the README says the sign-in's request bytes are wiped after sending. The bytes sent are; the buffer
+ * Issue 20 §6: docs/development.md says the sign-in's request bytes are wiped after sending. The bytes sent are; the buffer
  * they were written into must be too, and the password must never pass through a String or a recycled buffer.
  */
 class LoginBodyTest {

@@ -181,7 +181,7 @@ class SshLoginTest {
     }
 
     /**
-     * Two nodes on one PostgreSQL, both in pam_radius_auth's conf file (as the README's operations section sets
+     * Two nodes on one PostgreSQL, both in pam_radius_auth's conf file (as docs/store-and-two-nodes.md sets
      * them up); the first one dies. The login goes on against the second, and a code counts once across both.
      */
     @Test

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 20 §7: the README says packaging/config/server.example.yaml holds every key. It holds them, some commented
+ * Issue 20 §7: docs/install.md says packaging/config/server.example.yaml holds every key. It holds them, some commented
  * out (an alternative such as users.ldap): every key the server accepts, found from the configuration's own types,
  * is in the file with its comment marks taken off; and the file as shipped is a configuration the server loads.
  */

@@ -28,10 +28,8 @@ class ServerConfigTest {
     }
 
     @Test
-    void theReadmesLdapExamplesReadAsDocumented() throws Exception {
-        String readme = java.nio.file.Files.readString(Path.of("README.md"));
-        String section = readme.substring(readme.indexOf("### The site's accounts from LDAP"),
-                readme.indexOf("### The rules the backend enforces"));
+    void theLdapGuidesExamplesReadAsDocumented() throws Exception {
+        String section = java.nio.file.Files.readString(Path.of("docs/ldap.md"));
         java.util.regex.Matcher yaml = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL)
                 .matcher(section);
         java.util.List<ServerConfig> examples = new java.util.ArrayList<>();

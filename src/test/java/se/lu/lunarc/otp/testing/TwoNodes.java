@@ -9,7 +9,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Two real servers, {@link #a} and {@link #b}, on a new database of a real PostgreSQL, as two nodes of one
- * service: node B gets a copy of node A's key file, as the README tells a site to do. Each has its own data folder
+ * service: node B gets a copy of node A's key file, as docs/store-and-two-nodes.md tells a site to do. Each has its own data folder
  * (its service key, audit and SMS outbox) and its own clock, both at the same time.
  */
 public final class TwoNodes implements AutoCloseable {

@@ -20,7 +20,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The helpdesk's commands against a running server's real store (SQLite, and a real PostgreSQL), as in the README's
+ * The helpdesk's commands against a running server's real store (SQLite, and a real PostgreSQL), as in docs/hardware-and-helpdesk.md's
  * "lost phone" walk-through: find the user's tokens, revoke the lost one, lift the lockout that wrong codes caused.
  */
 class AdminCommandsTest {

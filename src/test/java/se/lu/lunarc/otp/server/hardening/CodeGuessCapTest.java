@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 20 §0: the README and docs/security.md promise at most 100 checked wrong codes an hour per account from
+ * Issue 20 §0: docs/rules.md and docs/security.md promise at most 100 checked wrong codes an hour per account from
  * places where the user never logged in, and 5 free wrong codes per place before the waits begin. An attacker who
  * got past the password guesses as fast as the server lets them: from each new place until it must wait, then
  * from the next, and back at the first ones once their waits are over.
