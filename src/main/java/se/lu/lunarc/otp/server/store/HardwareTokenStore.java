@@ -20,19 +20,10 @@ public final class HardwareTokenStore {
     public static boolean insertIfAbsent(Connection c, String serial, String manufacturer, String kind, int digits,
                                          int period, long counter, byte[] sealedSecret, long importedEpochSecond)
             throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO hardware_tokens (serial, manufacturer, kind, "
+        return Sql.update(c, "INSERT INTO hardware_tokens (serial, manufacturer, kind, "
                 + "digits, period, counter, secret, imported) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (serial) DO NOTHING")) {
-            p.setString(1, serial);
-            p.setString(2, manufacturer);
-            p.setString(3, kind);
-            p.setInt(4, digits);
-            p.setInt(5, period);
-            p.setLong(6, counter);
-            p.setBytes(7, sealedSecret);
-            p.setLong(8, importedEpochSecond);
-            return p.executeUpdate() == 1;
-        }
+                + "ON CONFLICT (serial) DO NOTHING", serial, Sql.orNull(manufacturer, Sql.Null.TEXT), kind, digits,
+                period, counter, sealedSecret, importedEpochSecond) == 1;
     }
 
     /** The token with this serial number if nobody has it yet; else null. */
@@ -49,13 +40,8 @@ public final class HardwareTokenStore {
 
     /** Gives the token to {@code username} as the token {@code tokenId}; false when someone took it meanwhile. */
     public static boolean assign(Connection c, String serial, String username, String tokenId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE hardware_tokens SET assigned_to = ?, token_id = ? "
-                + "WHERE serial = ? AND assigned_to IS NULL")) {
-            p.setString(1, username);
-            p.setString(2, tokenId);
-            p.setString(3, serial);
-            return p.executeUpdate() == 1;
-        }
+        return Sql.update(c, "UPDATE hardware_tokens SET assigned_to = ?, token_id = ? "
+                + "WHERE serial = ? AND assigned_to IS NULL", username, tokenId, serial) == 1;
     }
 
     /** Whether the serial is known, and the id of the token made from it (null: none, or not assigned). */
@@ -79,13 +65,8 @@ public final class HardwareTokenStore {
      * holder cannot use codes already spent.
      */
     public static void unassign(Connection c, String serial, long nextCounter) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE hardware_tokens SET assigned_to = NULL, "
+        Sql.update(c, "UPDATE hardware_tokens SET assigned_to = NULL, "
                 + "token_id = NULL, counter = CASE WHEN kind = 'hotp' AND ? > counter THEN ? ELSE counter END "
-                + "WHERE serial = ?")) {
-            p.setLong(1, nextCounter);
-            p.setLong(2, nextCounter);
-            p.setString(3, serial);
-            p.executeUpdate();
-        }
+                + "WHERE serial = ?", nextCounter, nextCounter, serial);
     }
 }

@@ -71,23 +71,15 @@ public final class IdentityMerge {
             }
         }
         for (String[] rename : renames) {
-            update(c, "UPDATE tokens SET name = ? WHERE id = ?", rename[0], rename[1]);
+            Sql.update(c, "UPDATE tokens SET name = ? WHERE id = ?", rename[0], rename[1]);
         }
-        int moved = update(c, "UPDATE tokens SET username = ? WHERE username = ?", into, from);
-        update(c, "UPDATE hardware_tokens SET assigned_to = ? WHERE assigned_to = ?", into, from);
+        int moved = Sql.update(c, "UPDATE tokens SET username = ? WHERE username = ?", into, from);
+        Sql.update(c, "UPDATE hardware_tokens SET assigned_to = ? WHERE assigned_to = ?", into, from);
         // where both spellings have a row for one station, the account's own stays
-        update(c, "DELETE FROM code_failures WHERE username = ? AND source IN "
+        Sql.update(c, "DELETE FROM code_failures WHERE username = ? AND source IN "
                 + "(SELECT source FROM code_failures WHERE username = ?)", from, into);
-        update(c, "UPDATE code_failures SET username = ? WHERE username = ?", into, from);
+        Sql.update(c, "UPDATE code_failures SET username = ? WHERE username = ?", into, from);
         Sessions.endAllOf(c, from);
         return moved;
-    }
-
-    private static int update(Connection c, String sql, String a, String b) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(sql)) {
-            p.setString(1, a);
-            p.setString(2, b);
-            return p.executeUpdate();
-        }
     }
 }

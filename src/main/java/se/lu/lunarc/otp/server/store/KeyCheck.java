@@ -37,11 +37,7 @@ public final class KeyCheck {
     public static Database.Work<Void> verification(SecretCipher cipher, String keyFileName) {
         byte[] sealed = cipher.encrypt(MARKER, BOUND_TO);
         return c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "INSERT INTO store_key (id, check_value) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")) {
-                p.setBytes(1, sealed);
-                p.executeUpdate();
-            }
+            Sql.update(c, "INSERT INTO store_key (id, check_value) VALUES (1, ?) ON CONFLICT (id) DO NOTHING", sealed);
             byte[] stored;
             try (PreparedStatement p = c.prepareStatement("SELECT check_value FROM store_key WHERE id = 1");
                  ResultSet r = p.executeQuery()) {

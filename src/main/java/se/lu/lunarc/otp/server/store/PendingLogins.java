@@ -20,24 +20,11 @@ public final class PendingLogins {
     /** Keeps a new sign-in until {@code keptUntil}, dropping those already past. */
     public static void insert(Connection c, String idHash, PendingLogin login, long now, long keptUntil)
             throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM pending_logins WHERE expires <= ?")) {
-            p.setLong(1, now);
-            p.executeUpdate();
-        }
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO pending_logins (id_hash, username, mobile, "
+        Sql.update(c, "DELETE FROM pending_logins WHERE expires <= ?", now);
+        Sql.update(c, "INSERT INTO pending_logins (id_hash, username, mobile, "
                 + "code_hash, code_expires, last_sent, tries_left, resends, expires) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            p.setString(1, idHash);
-            p.setString(2, login.username());
-            p.setString(3, login.mobile());
-            p.setBytes(4, login.codeHash());
-            p.setLong(5, login.codeExpires());
-            p.setLong(6, login.lastSent());
-            p.setInt(7, login.triesLeft());
-            p.setInt(8, login.resends());
-            p.setLong(9, keptUntil);
-            p.executeUpdate();
-        }
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", idHash, login.username(), login.mobile(), login.codeHash(),
+                login.codeExpires(), login.lastSent(), login.triesLeft(), login.resends(), keptUntil);
     }
 
     /** The sign-in, or null when there is none or it is past being kept. */
@@ -56,38 +43,22 @@ public final class PendingLogins {
     }
 
     public static void delete(Connection c, String idHash) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM pending_logins WHERE id_hash = ?")) {
-            p.setString(1, idHash);
-            p.executeUpdate();
-        }
+        Sql.update(c, "DELETE FROM pending_logins WHERE id_hash = ?", idHash);
     }
 
     public static void setTriesLeft(Connection c, String idHash, int left) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE pending_logins SET tries_left = ? WHERE id_hash = ?")) {
-            p.setInt(1, left);
-            p.setString(2, idHash);
-            p.executeUpdate();
-        }
+        Sql.update(c, "UPDATE pending_logins SET tries_left = ? WHERE id_hash = ?", left, idHash);
     }
 
     /** Counts a resend, sent at {@code now}. */
     public static void countResend(Connection c, String idHash, long now) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(
-                "UPDATE pending_logins SET resends = resends + 1, last_sent = ? WHERE id_hash = ?")) {
-            p.setLong(1, now);
-            p.setString(2, idHash);
-            p.executeUpdate();
-        }
+        Sql.update(c, "UPDATE pending_logins SET resends = resends + 1, last_sent = ? WHERE id_hash = ?", now,
+                idHash);
     }
 
     /** The new code's hash and expiry. */
     public static void setCode(Connection c, String idHash, byte[] codeHash, long codeExpires) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(
-                "UPDATE pending_logins SET code_hash = ?, code_expires = ? WHERE id_hash = ?")) {
-            p.setBytes(1, codeHash);
-            p.setLong(2, codeExpires);
-            p.setString(3, idHash);
-            p.executeUpdate();
-        }
+        Sql.update(c, "UPDATE pending_logins SET code_hash = ?, code_expires = ? WHERE id_hash = ?", codeHash,
+                codeExpires, idHash);
     }
 }

@@ -19,21 +19,11 @@ public final class RadiusStates {
 
     /** Keeps a new State until {@code expires} (epoch ms), dropping those already past. */
     public static void put(Connection c, String stateHash, Pending p, long expires, long now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM radius_states WHERE expires <= ?")) {
-            s.setLong(1, now);
-            s.executeUpdate();
-        }
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO radius_states (state_hash, username, asked_as, "
-                + "nas, expect, notice, expires) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            s.setString(1, stateHash);
-            s.setString(2, p.identity());
-            s.setString(3, p.askedAs());
-            s.setString(4, p.nas());
-            s.setString(5, p.expect());
-            s.setString(6, p.notice());
-            s.setLong(7, expires);
-            s.executeUpdate();
-        }
+        Sql.update(c, "DELETE FROM radius_states WHERE expires <= ?", now);
+        Sql.update(c, "INSERT INTO radius_states (state_hash, username, asked_as, "
+                + "nas, expect, notice, expires) VALUES (?, ?, ?, ?, ?, ?, ?)", stateHash, p.identity(),
+                Sql.orNull(p.askedAs(), Sql.Null.TEXT), Sql.orNull(p.nas(), Sql.Null.TEXT),
+                Sql.orNull(p.expect(), Sql.Null.TEXT), Sql.orNull(p.notice(), Sql.Null.TEXT), expires);
     }
 
     /** Takes a State once, over all nodes: one statement both deletes it and says what it stood for. */

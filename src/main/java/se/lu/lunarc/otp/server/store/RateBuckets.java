@@ -1,7 +1,6 @@
 package se.lu.lunarc.otp.server.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
@@ -14,9 +13,6 @@ public final class RateBuckets {
 
     /** Removes one bucket, so that its limit starts afresh; 1 if there was one. */
     public static int delete(Connection c, String bucketId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM rate_buckets WHERE id = ?")) {
-            p.setString(1, bucketId);
-            return p.executeUpdate();
-        }
+        return Sql.update(c, "DELETE FROM rate_buckets WHERE id = ?", bucketId);
     }
 }

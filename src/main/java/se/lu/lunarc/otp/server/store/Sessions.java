@@ -21,24 +21,13 @@ public final class Sessions {
 
     /** Drops sessions that ended (idle since {@code idleBefore}, or begun before {@code begunBefore}). */
     public static void dropEnded(Connection c, long idleBefore, long begunBefore) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM sessions WHERE last_used <= ? OR created <= ?")) {
-            p.setLong(1, idleBefore);
-            p.setLong(2, begunBefore);
-            p.executeUpdate();
-        }
+        Sql.update(c, "DELETE FROM sessions WHERE last_used <= ? OR created <= ?", idleBefore, begunBefore);
     }
 
     public static void insert(Connection c, String tokenHash, Session s) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO sessions (token_hash, id, username, created, "
-                + "last_used, address) VALUES (?, ?, ?, ?, ?, ?)")) {
-            p.setString(1, tokenHash);
-            p.setString(2, s.id());
-            p.setString(3, s.username());
-            p.setLong(4, s.created());
-            p.setLong(5, s.lastUsed());
-            p.setString(6, s.address());
-            p.executeUpdate();
-        }
+        Sql.update(c, "INSERT INTO sessions (token_hash, id, username, created, "
+                + "last_used, address) VALUES (?, ?, ?, ?, ?, ?)", tokenHash, s.id(), s.username(), s.created(),
+                s.lastUsed(), Sql.orNull(s.address(), Sql.Null.TEXT));
     }
 
     public static Session byTokenHash(Connection c, String tokenHash) throws SQLException {
@@ -51,11 +40,7 @@ public final class Sessions {
     }
 
     public static void touch(Connection c, String tokenHash, long now) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE sessions SET last_used = ? WHERE token_hash = ?")) {
-            p.setLong(1, now);
-            p.setString(2, tokenHash);
-            p.executeUpdate();
-        }
+        Sql.update(c, "UPDATE sessions SET last_used = ? WHERE token_hash = ?", now, tokenHash);
     }
 
     /** The user's sessions, oldest first. */
@@ -74,26 +59,16 @@ public final class Sessions {
 
     /** Ends the user's session {@code id}; false when she has none by that identifier. */
     public static boolean endById(Connection c, String id, String username) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM sessions WHERE id = ? AND username = ?")) {
-            p.setString(1, id);
-            p.setString(2, username);
-            return p.executeUpdate() == 1;
-        }
+        return Sql.update(c, "DELETE FROM sessions WHERE id = ? AND username = ?", id, username) == 1;
     }
 
     public static void endByTokenHash(Connection c, String tokenHash) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM sessions WHERE token_hash = ?")) {
-            p.setString(1, tokenHash);
-            p.executeUpdate();
-        }
+        Sql.update(c, "DELETE FROM sessions WHERE token_hash = ?", tokenHash);
     }
 
     /** Ends every session of {@code username}: a spelling joined into another account signs in again. */
     public static void endAllOf(Connection c, String username) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM sessions WHERE username = ?")) {
-            p.setString(1, username);
-            p.executeUpdate();
-        }
+        Sql.update(c, "DELETE FROM sessions WHERE username = ?", username);
     }
 
     private static Session read(ResultSet r) throws SQLException {

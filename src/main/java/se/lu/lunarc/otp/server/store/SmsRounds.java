@@ -62,9 +62,6 @@ public final class SmsRounds {
 
     /** Ends the user's round: its code was used, and the next login gets a new one. */
     public static void delete(Connection c, String username) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM radius_sms_rounds WHERE username = ?")) {
-            p.setString(1, username);
-            p.executeUpdate();
-        }
+        Sql.update(c, "DELETE FROM radius_sms_rounds WHERE username = ?", username);
     }
 }

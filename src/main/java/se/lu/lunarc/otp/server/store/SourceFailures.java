@@ -62,11 +62,8 @@ public enum SourceFailures {
      * guesser leaves for made-up names would otherwise pile up for good. (Known-good sources are kept.)
      */
     public int forgetStale(Connection c, long beforeEpochSecond) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table
-                + " WHERE last_success IS NULL AND next_try < ?")) {
-            p.setLong(1, beforeEpochSecond);
-            return p.executeUpdate();
-        }
+        return Sql.update(c, "DELETE FROM " + table
+                + " WHERE last_success IS NULL AND next_try < ?", beforeEpochSecond);
     }
 
     /**
@@ -74,10 +71,7 @@ public enum SourceFailures {
      * good; how many sources had failures to clear.
      */
     public int clear(Connection c, String username) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE " + table + " SET failures = 0, next_try = 0 "
-                + "WHERE username = ? AND (failures > 0 OR next_try > 0)")) {
-            p.setString(1, username);
-            return p.executeUpdate();
-        }
+        return Sql.update(c, "UPDATE " + table + " SET failures = 0, next_try = 0 "
+                + "WHERE username = ? AND (failures > 0 OR next_try > 0)", username);
     }
 }

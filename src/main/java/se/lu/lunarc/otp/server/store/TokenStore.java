@@ -127,24 +127,14 @@ public final class TokenStore {
      */
     public boolean takeStep(Connection c, String id, long step, long driftSteps, long nowEpochSecond)
             throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE tokens SET last_step = ?, drift_steps = ?, "
-                + "last_used = ?, failed_attempts = 0 WHERE id = ? AND status = 'active' AND last_step < ?")) {
-            p.setLong(1, step);
-            p.setLong(2, driftSteps);
-            p.setLong(3, nowEpochSecond);
-            p.setString(4, id);
-            p.setLong(5, step);
-            return p.executeUpdate() == 1;
-        }
+        return Sql.update(c, "UPDATE tokens SET last_step = ?, drift_steps = ?, "
+                + "last_used = ?, failed_attempts = 0 WHERE id = ? AND status = 'active' AND last_step < ?", step,
+                driftSteps, nowEpochSecond, id, step) == 1;
     }
 
     /** Notes that a code of this token was presented a second time (shown on the Tokens tab). */
     public void markReplayed(Connection c, String id, long nowEpochSecond) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE tokens SET replayed_at = ? WHERE id = ?")) {
-            p.setLong(1, nowEpochSecond);
-            p.setString(2, id);
-            p.executeUpdate();
-        }
+        Sql.update(c, "UPDATE tokens SET replayed_at = ? WHERE id = ?", nowEpochSecond, id);
     }
 
     public void update(Connection c, TokenRecord t) throws SQLException {
