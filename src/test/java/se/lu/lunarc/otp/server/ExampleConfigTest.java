@@ -1,5 +1,6 @@
 package se.lu.lunarc.otp.server;
 
+import se.lu.lunarc.otp.server.users.LdapConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -57,7 +58,7 @@ class ExampleConfigTest {
                     && e.isRecord()) {
                 walk(e, value.get(0), key + "[0].", missing);
             } else if (Map.class.isAssignableFrom(t) && key.endsWith("ldap.attributes")) {
-                for (String field : ServerConfig.Ldap.DEFAULT_ATTRIBUTES.keySet()) {
+                for (String field : LdapConfig.DEFAULT_ATTRIBUTES.keySet()) {
                     if (value.get(field) == null) {
                         missing.add(key + "." + field);
                     }

@@ -1,5 +1,6 @@
 package se.lu.lunarc.otp.server;
 
+import se.lu.lunarc.otp.server.users.LdapConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -43,13 +44,13 @@ class ServerConfigTest {
             java.nio.file.Files.delete(tmp);
         }
         assertThat(examples).hasSize(2);
-        ServerConfig.Ldap ipa = examples.get(0).users().ldap();
+        LdapConfig ipa = examples.get(0).users().ldap();
         assertThat(examples.get(0).users().type()).isEqualTo("ldap");
         assertThat(ipa.url()).hasSize(2);
         assertThat(ipa.attributes().get("affiliation")).containsExactly("o");
         assertThat(ipa.attributes().get("email")).as("a default kept").containsExactly("mail");
         assertThat(ipa.bindPasswordFile()).isEqualTo(Path.of("/etc/lunarc-otp/ldap-bind-password"));
-        ServerConfig.Ldap openldap = examples.get(1).users().ldap();
+        LdapConfig openldap = examples.get(1).users().ldap();
         assertThat(openldap.url()).containsExactly("ldap://ldap.lunarc.lu.se");
         assertThat(openldap.startTls()).isTrue();
         assertThat(openldap.userFilter()).isEqualTo("(uid={0})");
@@ -59,11 +60,11 @@ class ServerConfigTest {
 
     @Test
     void ldapSettingsThatCannotWorkAreRefusedAtStart() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerConfig.Ldap(java.util.List.of("ldaps://x"),
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LdapConfig(java.util.List.of("ldaps://x"),
                 false, null, null, null, "dc=x", "(uid=alice)", null, null, 0, 0)).hasMessageContaining("{0}");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerConfig.Ldap(java.util.List.of("ldaps://x"),
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LdapConfig(java.util.List.of("ldaps://x"),
                 false, null, "cn=svc", null, "dc=x", null, null, null, 0, 0)).hasMessageContaining("bindPasswordFile");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerConfig.Ldap(java.util.List.of("ldaps://x"),
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LdapConfig(java.util.List.of("ldaps://x"),
                 false, null, null, null, "dc=x", null, null, java.util.Map.of("fax", java.util.List.of("f")), 0, 0))
                 .hasMessageContaining("unknown field fax");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerConfig.Users("ldap", null, null, null))

@@ -1,5 +1,6 @@
 package se.lu.lunarc.otp.testing;
 
+import se.lu.lunarc.otp.server.users.LdapConfig;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
@@ -192,7 +193,7 @@ public final class Slapd implements AutoCloseable {
         Files.createDirectories(folder);
         Path bindPassword = folder.resolve("bind-password");
         Files.writeString(bindPassword, SERVICE_PASSWORD + "\n");
-        return new se.lu.lunarc.otp.server.ServerConfig.Users("ldap", null, new se.lu.lunarc.otp.server.ServerConfig.Ldap(
+        return new se.lu.lunarc.otp.server.ServerConfig.Users("ldap", null, new LdapConfig(
                 List.of(url()), false, null, SERVICE_DN, bindPassword, BASE, null, allowedFilter, null, 2, 2), "SE");
     }
 

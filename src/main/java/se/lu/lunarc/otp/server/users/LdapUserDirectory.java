@@ -50,7 +50,7 @@ import java.util.Optional;
 public final class LdapUserDirectory implements UserDirectory {
     private static final Logger log = LoggerFactory.getLogger(LdapUserDirectory.class);
 
-    private final ServerConfig.Ldap config;
+    private final LdapConfig config;
     private final MobileNumbers numbers;
     private final LDAPConnectionPool searches;
     private final LDAPConnectionPool binds;
@@ -59,7 +59,7 @@ public final class LdapUserDirectory implements UserDirectory {
     /** The directory's calls: as many as both pools have connections, and a short queue behind them. */
     private final java.util.concurrent.ThreadPoolExecutor calls;
 
-    public LdapUserDirectory(ServerConfig.Ldap config, MobileNumbers numbers) throws IOException,
+    public LdapUserDirectory(LdapConfig config, MobileNumbers numbers) throws IOException,
             GeneralSecurityException, LDAPException {
         this.config = config;
         this.numbers = numbers;
@@ -133,7 +133,7 @@ public final class LdapUserDirectory implements UserDirectory {
                 + "password (a trailing newline in the file is ignored); the server did not start";
     }
 
-    static List<LDAPURL> urls(ServerConfig.Ldap config) throws LDAPException {
+    static List<LDAPURL> urls(LdapConfig config) throws LDAPException {
         List<LDAPURL> urls = new java.util.ArrayList<>();
         for (String u : config.url()) {
             LDAPURL url = new LDAPURL(u);
@@ -153,7 +153,7 @@ public final class LdapUserDirectory implements UserDirectory {
         return urls;
     }
 
-    private static SSLContext tlsContext(ServerConfig.Ldap config) throws GeneralSecurityException {
+    private static SSLContext tlsContext(LdapConfig config) throws GeneralSecurityException {
         TrustManager trust;
         try {
             trust = config.caBundle() != null ? new PEMFileTrustManager(config.caBundle().toFile())

@@ -72,14 +72,14 @@ class LdapDirectoryTest {
         assertThat(undeclared).as("statuses the spec does not declare for their operation").isEmpty();
     }
 
-    ServerConfig.Ldap ldap(String url, boolean startTls, Path ca) throws Exception {
+    LdapConfig ldap(String url, boolean startTls, Path ca) throws Exception {
         Path bindPassword = dir.resolve("bind-password");
         Files.writeString(bindPassword, Slapd.SERVICE_PASSWORD + "\n");
-        return new ServerConfig.Ldap(List.of(url), startTls, ca, Slapd.SERVICE_DN, bindPassword, Slapd.BASE, null,
+        return new LdapConfig(List.of(url), startTls, ca, Slapd.SERVICE_DN, bindPassword, Slapd.BASE, null,
                 "(memberOf=" + Slapd.GROUP + ")", null, 2, 4);
     }
 
-    TestServer serverOn(ServerConfig.Ldap ldap) throws Exception {
+    TestServer serverOn(LdapConfig ldap) throws Exception {
         TestServer started = TestServer.start(dir.resolve("server"),
                 c -> c.withUsers(new ServerConfig.Users("ldap", null, ldap, "SE")));
         proxy = new LoopbackProxy(started.server().baseUri());
@@ -229,8 +229,8 @@ class LdapDirectoryTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort(); // nothing listens here once the socket is closed
         }
-        ServerConfig.Ldap one = ldap(slapd.url(), false, null);
-        ServerConfig.Ldap both = new ServerConfig.Ldap(List.of("ldap://127.0.0.1:" + closed, slapd.url()), false, null,
+        LdapConfig one = ldap(slapd.url(), false, null);
+        LdapConfig both = new LdapConfig(List.of("ldap://127.0.0.1:" + closed, slapd.url()), false, null,
                 one.bindDn(), one.bindPasswordFile(), one.baseDn(), null, one.allowedFilter(), null, 2, 2);
         try (LdapUserDirectory directory = new LdapUserDirectory(both, new MobileNumbers("SE"))) {
             assertThat(directory.authenticate("carol", "carol-pw".toCharArray()).user()).isNotNull();
@@ -262,7 +262,7 @@ class LdapDirectoryTest {
 
     @Test
     void aServiceAccountTheDirectoryRefusesStopsTheStartAndSaysWhy() throws Exception {
-        ServerConfig.Ldap right = ldap(slapd.url(), false, null);
+        LdapConfig right = ldap(slapd.url(), false, null);
         Files.writeString(right.bindPasswordFile(), "not-the-service-password\n");
         assertThatThrownBy(() -> new LdapUserDirectory(right, new MobileNumbers("SE")).close())
                 .hasMessageContaining("the account directory refused the service account's bind")
@@ -281,7 +281,7 @@ class LdapDirectoryTest {
 
     @Test
     void aFrozenDirectoryIsToldWithinTheConfiguredTimeout() throws Exception {
-        ServerConfig.Ldap ldap = ldap(slapd.url(), false, null); // timeoutSeconds: 2
+        LdapConfig ldap = ldap(slapd.url(), false, null); // timeoutSeconds: 2
         server = serverOn(ldap);
         server.enrolled("carol", "Phone");
         slapd.freeze();
@@ -370,14 +370,14 @@ class LdapDirectoryTest {
         slapd = Slapd.start(dir.resolve("slapd-tls"), tls);
         slapd.add(CAROL);
 
-        for (ServerConfig.Ldap trusted : List.of(ldap(slapd.url(), true, tls.ca()),
+        for (LdapConfig trusted : List.of(ldap(slapd.url(), true, tls.ca()),
                 ldap("ldaps://127.0.0.1:" + slapd.ldapsPort, false, tls.ca()))) {
             try (LdapUserDirectory directory = new LdapUserDirectory(trusted, new MobileNumbers("SE"))) {
                 assertThat(directory.authenticate("carol", "carol-pw".toCharArray()).user()).as(trusted.url().toString())
                         .isNotNull();
             }
         }
-        for (ServerConfig.Ldap untrusted : List.of(ldap(slapd.url(), true, stranger.ca()),
+        for (LdapConfig untrusted : List.of(ldap(slapd.url(), true, stranger.ca()),
                 ldap("ldaps://127.0.0.1:" + slapd.ldapsPort, false, stranger.ca()))) {
             try (LdapUserDirectory directory = new LdapUserDirectory(untrusted, new MobileNumbers("SE"))) {
                 DirectoryUnavailable refused = catchThrowableOfType(DirectoryUnavailable.class,
