@@ -114,8 +114,26 @@ if [ "$(id -u)" = 0 ] && [ ! -e /usr/lib/lunarc-otp ] && [ ! -e /usr/lib/lunarc-
   ldd /usr/lib/lunarc-otp-server/runtime/lib/*.so /usr/lib/lunarc-otp-server/runtime/lib/server/*.so 2>/dev/null \
     | grep gtk >/dev/null && fail "the server runtime links GTK"
   getent passwd lunarc-otp >/dev/null || fail "no lunarc-otp service account"
+  # the packaged server with a metrics block: /metrics answers beside the API (a plain GET through bash's
+  # /dev/tcp: nothing else needed)
+  mkdir -p "$work/srv"
+  cp /etc/lunarc-otp/users.example.yaml "$work/srv/users.yaml"
+  printf 'listen: 127.0.0.1:0\ndataDir: data\nusers: {file: users.yaml}\nsms: {type: file, file: outbox.jsonl}\nmetrics:\n  listen: 127.0.0.1:0\n' \
+    > "$work/srv/server.yaml"
+  /usr/bin/lunarc-otp-server --config "$work/srv/server.yaml" > "$work/srv/out" 2>&1 &
+  srv=$!
+  for _ in $(seq 1 60); do grep -q '^Metrics on ' "$work/srv/out" && break; sleep 0.5; done
+  mport=$(sed -n 's|^Metrics on http://127.0.0.1:\([0-9]*\)/metrics$|\1|p' "$work/srv/out")
+  [ -n "$mport" ] || { kill "$srv"; fail "the packaged server did not serve metrics: $(cat "$work/srv/out")"; }
+  exec 3<>"/dev/tcp/127.0.0.1/$mport"
+  printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+  scraped=$(cat <&3)
+  exec 3<&-
+  kill "$srv"; wait "$srv" 2>/dev/null || true
+  echo "$scraped" | grep -q '^lunarc_otp_ready 1' || fail "the packaged server's /metrics: $(echo "$scraped" | head -5)"
+  echo "$scraped" | grep -q '^jvm_memory_used_bytes' || fail "the packaged server's /metrics has no JVM series"
   dpkg -P lunarc-otp-server >/dev/null
-  ok "the server package installs alone: its launcher runs, no JavaFX, no GTK, a service account"
+  ok "the server package installs alone: its launcher runs, serves /metrics, no JavaFX, no GTK, a service account"
 else
   echo "skip: installing the packages needs root and neither package installed on this machine"
 fi

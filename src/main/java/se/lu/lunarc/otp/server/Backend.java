@@ -1,6 +1,9 @@
 package se.lu.lunarc.otp.server;
 
 import se.lu.lunarc.otp.server.limits.RateLimiter;
+import se.lu.lunarc.otp.server.metrics.MeteredDirectory;
+import se.lu.lunarc.otp.server.metrics.MeteredSms;
+import se.lu.lunarc.otp.server.metrics.ServerMetrics;
 import se.lu.lunarc.otp.server.limits.RateLimits;
 import se.lu.lunarc.otp.server.secrets.PrivateFiles;
 import se.lu.lunarc.otp.server.secrets.Secrets;
@@ -16,6 +19,7 @@ import se.lu.lunarc.otp.server.sms.SmsGateway;
 import se.lu.lunarc.otp.server.store.Database;
 import se.lu.lunarc.otp.server.store.KeyCheck;
 import se.lu.lunarc.otp.server.store.SecretCipher;
+import se.lu.lunarc.otp.server.store.SourceFailures;
 import se.lu.lunarc.otp.server.users.UserDirectory;
 
 import java.io.IOException;
@@ -44,35 +48,58 @@ public final class Backend implements AutoCloseable {
     private final RateLimits rateLimits;
     private final ServiceHealth health;
     private final PasswordAttempts passwords;
+    private final ServerMetrics metrics;
 
     public Backend(ServerConfig config, UserDirectory users, SmsGateway sms, Clock clock)
             throws IOException, SQLException {
         this.config = config;
         this.clock = clock;
-        this.users = users;
-        this.sms = sms;
+        this.metrics = config.metrics() == null ? ServerMetrics.off() : ServerMetrics.prometheus();
+        this.users = new MeteredDirectory(users, metrics);
+        this.sms = new MeteredSms(sms, metrics);
         Path data = config.dataDir();
         PrivateFiles.createPrivateFolder(data);
         SecretCipher cipher = SecretCipher.fromKeyFile(data.resolve("secret.key"));
         this.db = Database.open(config.store(), data,
                 KeyCheck.verification(cipher, data.resolve("secret.key").toString()));
+        db.observe(metrics::store);
         this.audit = new AuditLog(data.resolve("audit.jsonl"), clock);
+        audit.onRecorded(metrics::recorded);
+        for (SourceFailures table : SourceFailures.values()) {
+            metrics.throttledSources(table.kind(), () -> waiting(table));
+        }
         this.health = new ServiceHealth(db, audit);
+        metrics.ready(() -> health.ready(Duration.ofSeconds(1)));
         this.rateLimits = db.dialect() == Database.Dialect.POSTGRESQL
                 ? RateLimits.shared(db.sharedDataSource(), clock) : RateLimits.local(clock);
         this.humanCheck = new HumanCheck(cipher.derive("human check"), db, clock);
         this.sessions = new SessionStore(db, Duration.ofMinutes(config.sessionIdleMinutes()),
                 Duration.ofHours(config.sessionMaxHours()), clock);
-        this.passwords = new PasswordAttempts(db, users, config.limits().failureWaits(),
+        this.passwords = new PasswordAttempts(db, this.users, config.limits().failureWaits(),
                 rateLimits.limiter(RateLimits.Name.PASSWORD_FAILURES_NEW_SOURCES, config.limits().loginPerUser()), clock);
-        this.logins = new LoginService(config, users, sms, humanCheck, sessions, audit, clock, rateLimits, db,
+        this.logins = new LoginService(config, this.users, this.sms, humanCheck, sessions, audit, clock, rateLimits, db,
                 passwords);
         this.tokens = new TokenService(config, db, cipher, audit, clock, rateLimits);
         this.hardware = new se.lu.lunarc.otp.server.hardware.HardwareTokens(config, db, cipher, audit, clock, rateLimits,
                 tokens);
-        this.validate = new ValidateService(config, serviceKey(config), db, tokens, audit, clock, rateLimits, users);
+        this.validate = new ValidateService(config, serviceKey(config), db, tokens, audit, clock, rateLimits,
+                this.users);
         this.humanChecksPerAddress = rateLimits.limiter(RateLimits.Name.HUMAN_CHECK_ADDRESS,
                 config.limits().humanCheckPerAddress());
+    }
+
+    /** Sources of one kind waiting now, for the metrics' gauge; read at each scrape. */
+    private long waiting(SourceFailures table) {
+        try {
+            return db.read(c -> table.waiting(c, clock.instant().getEpochSecond()));
+        } catch (SQLException e) {
+            throw new se.lu.lunarc.otp.server.errors.StoreUnavailable(e);
+        }
+    }
+
+    /** What the server counts and times; a no-op without a {@code metrics:} block. */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     public HumanCheck humanCheck() {
@@ -173,6 +200,7 @@ public final class Backend implements AutoCloseable {
         health.close();
         rateLimits.close();
         db.close();
+        metrics.close();
         try {
             audit.close();
         } catch (java.io.IOException e) {

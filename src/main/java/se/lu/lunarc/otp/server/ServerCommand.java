@@ -1,6 +1,7 @@
 package se.lu.lunarc.otp.server;
 
 import se.lu.lunarc.otp.server.http.EnrollmentServer;
+import se.lu.lunarc.otp.server.metrics.MetricsServer;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,6 +46,7 @@ public final class ServerCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         EnrollmentServer server;
         RadiusService radius = null;
+        MetricsServer metrics = null;
         if (demo) {
             server = DemoBackend.start(listen, data, clock);
             System.out.println("Demo backend. Sign in as " + DemoBackend.USERNAME + " / " + DemoBackend.PASSWORD
@@ -68,14 +70,31 @@ public final class ServerCommand implements Callable<Integer> {
                 }
                 System.out.println("RADIUS on udp " + radius.listening());
             }
+            if (cfg.metrics() != null) {
+                try {
+                    metrics = MetricsServer.start(cfg.metrics(), server.backend().metrics());
+                } catch (RuntimeException e) {
+                    if (radius != null) {
+                        radius.close();
+                    }
+                    server.close();
+                    throw new IllegalStateException("metrics could not listen on " + cfg.metrics().listen()
+                            + " (metrics.listen in the configuration): is another program using the port?", e);
+                }
+                System.out.println("Metrics on http://" + cfg.metrics().host() + ":" + metrics.port() + "/metrics");
+            }
         }
         System.out.println("Listening on " + server.baseUri());
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         EnrollmentServer running = server;
         RadiusService runningRadius = radius;
+        MetricsServer runningMetrics = metrics;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                if (runningMetrics != null) {
+                    runningMetrics.close();
+                }
                 if (runningRadius != null) {
                     runningRadius.close();
                 }

@@ -1,6 +1,7 @@
 package se.lu.lunarc.otp.server;
 
 import se.lu.lunarc.otp.server.limits.FailureWaits;
+import se.lu.lunarc.otp.server.metrics.MetricsConfig;
 import se.lu.lunarc.otp.server.net.AddressBlock;
 import se.lu.lunarc.otp.server.users.LdapConfig;
 
@@ -33,7 +34,8 @@ public record ServerConfig(
         int sessionMaxHours,
         List<String> trustedProxies,
         Radius radius,
-        Store store) {
+        Store store,
+        MetricsConfig metrics) {
 
     public ServerConfig {
         listen = listen == null ? "127.0.0.1:8443" : listen;
@@ -274,37 +276,42 @@ public record ServerConfig(
 
     public ServerConfig withListen(String newListen) {
         return new ServerConfig(newListen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, newLimits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics);
     }
 
     public ServerConfig withTrustedProxies(List<String> proxies) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, proxies, radius, store);
+                tokens, sessionIdleMinutes, sessionMaxHours, proxies, radius, store, metrics);
     }
 
     public ServerConfig withUsers(Users newUsers) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, newUsers, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics);
     }
 
     public ServerConfig withStore(Store newStore) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, newStore);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, newStore, metrics);
     }
 
     public ServerConfig withSms(Sms newSms) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, newSms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics);
+    }
+
+    public ServerConfig withMetrics(MetricsConfig newMetrics) {
+        return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, newMetrics);
     }
 
     public ServerConfig withRadius(Radius newRadius) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, newRadius, store);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, newRadius, store, metrics);
     }
 
     public static ServerConfig load(Path file) throws IOException {
@@ -325,12 +332,13 @@ public record ServerConfig(
                 new Sms(sms.type(), sms.file() == null ? null : base.resolve(sms.file()), sms.http(), sms.template()),
                 serviceKeyFile == null ? null : base.resolve(serviceKeyFile), limits, tokens, sessionIdleMinutes,
                 sessionMaxHours, trustedProxies, radius == null ? null : radius.resolvedAgainst(base),
-                store.resolvedAgainst(base));
+                store.resolvedAgainst(base), metrics);
     }
 
     @Override
     public String toString() {
         return "ServerConfig[listen=" + listen + ", tls=" + (tls != null) + ", dataDir=" + dataDir + ", issuer="
-                + issuer + ", sms=" + sms.type() + ", radius=" + (radius != null) + ", store=" + store.type() + "]";
+                + issuer + ", sms=" + sms.type() + ", radius=" + (radius != null) + ", store=" + store.type()
+                + ", metrics=" + (metrics != null ? metrics.listen() : "off") + "]";
     }
 }

@@ -41,7 +41,13 @@ class ValidateBenchmark {
             cfg.startup.showJavalinBanner = false;
             cfg.routes.post("/bare", ctx -> ctx.contentType("application/json").result("{\"result\":\"reject\"}"));
         }).start("127.0.0.1", 0);
-        try (TestServer server = TestServer.start(dir, limits, USERS - 1)) {
+        // -Dbench.metrics=on: with the metrics block, and /metrics scraped every second as a busy Prometheus would
+        boolean metrics = "on".equals(System.getProperty("bench.metrics"));
+        try (TestServer server = TestServer.start(dir, limits, USERS - 1, c -> metrics
+                ? c.withMetrics(new se.lu.lunarc.otp.server.metrics.MetricsConfig("127.0.0.1:0")) : c);
+             var endpoint = metrics ? se.lu.lunarc.otp.server.metrics.MetricsServer.start(server.config.metrics(),
+                     server.backend().metrics()) : null;
+             var scraper = metrics ? scrapeEverySecond(endpoint.port()) : null) {
             List<String> users = new ArrayList<>();
             List<CreatedToken> tokens = new ArrayList<>();
             users.add("alice");
@@ -61,8 +67,8 @@ class ValidateBenchmark {
                         + server.codeNow(tokens.get(n % USERS)) + "\",\"source\":\"warm-" + n + "\"}"), serial, 8_000);
                 run(bare.port(), clients, n -> new Call("/bare", "", "{}"), serial, 4_000);
             }
-            System.out.printf("bench: validate, %d cores, %d users with a token, %d s per level%n",
-                    Runtime.getRuntime().availableProcessors(), USERS, MEASURE_MS / 1000);
+            System.out.printf("bench: validate, %d cores, %d users with a token, %d s per level, metrics %s%n",
+                    Runtime.getRuntime().availableProcessors(), USERS, MEASURE_MS / 1000, metrics ? "on" : "off");
             for (int clients : new int[] {1, 16, 64}) {
                 Figures v = run(server.server().port(), clients, n -> {
                     int u = n % USERS;
@@ -79,6 +85,19 @@ class ValidateBenchmark {
         } finally {
             bare.stop();
         }
+    }
+
+    /** GET /metrics once a second until closed, on a thread of its own. */
+    static AutoCloseable scrapeEverySecond(int port) {
+        var timer = Executors.newSingleThreadScheduledExecutor();
+        timer.scheduleAtFixedRate(() -> {
+            try {
+                se.lu.lunarc.otp.testing.Http.get("http://127.0.0.1:" + port + "/metrics");
+            } catch (Exception e) {
+                // a scrape that fails is not what is measured
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        return timer::shutdownNow;
     }
 
     /** One request: its path, extra headers and JSON body. */

@@ -32,6 +32,13 @@ public final class AuditLog implements AutoCloseable {
 
     private record Opened(FileOutputStream out, Object fileKey) {}
 
+    /** Told of each line once it is written: the event and its detail (the metrics count from them). */
+    public interface Listener {
+        void recorded(String event, String detail);
+    }
+
+    private volatile Listener listener = (event, detail) -> { };
+
     public AuditLog(Path file, Clock clock) throws IOException {
         this.file = file;
         this.clock = clock;
@@ -87,6 +94,11 @@ public final class AuditLog implements AutoCloseable {
             previous.out().close();
         }
         current.out().close();
+    }
+
+    /** Who is told of each line written; one listener, set while the backend is wired. */
+    public void onRecorded(Listener listener) {
+        this.listener = listener;
     }
 
     public Path file() {
@@ -189,6 +201,12 @@ public final class AuditLog implements AutoCloseable {
             // an event that cannot be recorded must not pass silently: the request fails closed instead
             log.error("audit file {} not writable ({}); refusing event {}", file, e.getClass().getSimpleName(), event);
             throw new Unavailable();
+        }
+        try {
+            listener.recorded(event, detail);
+        } catch (RuntimeException e) {
+            // counting must never undo what is recorded
+            log.warn("audit listener failed on {}: {}", event, e.getClass().getSimpleName());
         }
     }
 }

@@ -142,11 +142,11 @@ final class ApiRoutes {
                     b.tokens().revoke(user(ctx), ctx.pathParam("id"), address(ctx));
                     ctx.status(204);
                 }),
-                new ApiRoute(POST, BASE + "/validate", ctx -> {
+                new ApiRoute(POST, BASE + "/validate", ctx -> ctx.json(b.metrics().timeValidate(() -> {
                     b.validate().requireServiceKey(ctx.header("X-Service-Key"), address(ctx));
                     ValidateBody body = body(ctx, ValidateBody.class);
-                    ctx.json(b.validate().validate(body.username(), body.code(), body.source(), address(ctx)));
-                }));
+                    return b.validate().validate(body.username(), body.code(), body.source(), address(ctx));
+                }))));
     }
 
     private String user(Context ctx) {

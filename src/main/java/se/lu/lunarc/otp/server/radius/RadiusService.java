@@ -59,6 +59,7 @@ public final class RadiusService implements AutoCloseable {
     private final RadiusClients clients;
     private final RadiusAuthenticator authenticator;
     private final AuditLog audit;
+    private final se.lu.lunarc.otp.server.metrics.ServerMetrics metrics;
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor smsSenders;
     private final UdpRadiusServer server;
@@ -75,6 +76,7 @@ public final class RadiusService implements AutoCloseable {
     private RadiusService(ServerConfig.Radius config, Backend backend) throws IOException {
         this.clients = RadiusClients.load(config.clients());
         this.audit = backend.audit();
+        this.metrics = backend.metrics();
         this.ready = () -> backend.health().ready(Duration.ofSeconds(1));
         AtomicInteger s = new AtomicInteger();
         // SMS sends wait on the provider (up to its timeout): two threads of their own, a short queue, and a send
@@ -158,6 +160,8 @@ public final class RadiusService implements AutoCloseable {
         @Override
         public Packet handlePacket(InetAddress from, Packet request) {
             RadiusClients.Client client = current.get();
+            metrics.radiusPacket("in", request.getCode() == STATUS_SERVER ? "status_server"
+                    : request instanceof AccessRequest ? "access_request" : "other");
             List<MessageAuthenticator> authenticators = request.getAttributes(MessageAuthenticator.class);
             // RFC 3579 §3.2: 16 octets, at most once. aaa4j checks only an attribute of 16 octets and passes any
             // other length through unchecked, so one swapped for a shorter one would switch the check off
@@ -165,7 +169,7 @@ public final class RadiusService implements AutoCloseable {
                 throw unanswered(from, client, "message_authenticator_invalid");
             }
             if (request.getCode() == STATUS_SERVER) {
-                return statusServer(from, client, request, authenticators.isEmpty());
+                return answered(statusServer(from, client, request, authenticators.isEmpty()));
             }
             if (!(request instanceof AccessRequest)) {
                 throw unanswered(from, client, "not_access_request");
@@ -183,8 +187,8 @@ public final class RadiusService implements AutoCloseable {
             RadiusAuthenticator.Answer answer;
             try {
                 audit.requireWritable();
-                answer = authenticator.authenticate(client,
-                        new RadiusAuthenticator.Request(username, password, state, from.getHostAddress(), nas));
+                answer = metrics.timeRadius(() -> authenticator.authenticate(client,
+                        new RadiusAuthenticator.Request(username, password, state, from.getHostAddress(), nas)));
             } catch (se.lu.lunarc.otp.server.users.DirectoryUnavailable e) {
                 // no answer: the NAS fails over to another server, instead of a Reject for a right password
                 throw unanswered(from, client, "directory_unavailable");
@@ -195,7 +199,7 @@ public final class RadiusService implements AutoCloseable {
             } finally {
                 Arrays.fill(password, (byte) 0);
             }
-            return encode(answer, request);
+            return answered(encode(answer, request));
         }
 
         @Override
@@ -274,8 +278,16 @@ public final class RadiusService implements AutoCloseable {
                 : new AccessReject(attributes);
     }
 
+    /** Counts an answer by its type, on its way out. */
+    private Packet answered(Packet answer) {
+        metrics.radiusPacket("out", answer instanceof AccessAccept ? "access_accept"
+                : answer instanceof AccessChallenge ? "access_challenge" : "access_reject");
+        return answer;
+    }
+
     private void drop(InetAddress from, RadiusClients.Client client, String reason) {
         dropped.incrementAndGet();
+        metrics.radiusDropped(reason);
         String where = client != null ? client.name() : from != null ? from.getHostAddress() : "?";
         if (recentlyAudited.asMap().putIfAbsent(where + "/" + reason, Boolean.TRUE) == null) {
             try {

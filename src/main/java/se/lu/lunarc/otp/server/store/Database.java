@@ -1,5 +1,7 @@
 package se.lu.lunarc.otp.server.store;
 
+import se.lu.lunarc.otp.server.errors.StoreUnavailable;
+
 import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.server.secrets.ConfigFiles;
 import se.lu.lunarc.otp.server.secrets.PrivateFiles;
@@ -47,6 +49,16 @@ public final class Database implements AutoCloseable {
     private final DataSource writing;
     private final Connection connection;
     private volatile DataSource readers;
+    private volatile Observer observer = (write, nanos, failed) -> { };
+
+    /** Told how long each transaction and read took, and whether it failed (the metrics time the store by it). */
+    public interface Observer {
+        void observed(boolean write, long nanos, boolean failed);
+    }
+
+    public void observe(Observer observer) {
+        this.observer = observer;
+    }
 
     private Database(Dialect dialect, DataSource writing, Connection connection) {
         this.dialect = dialect;
@@ -180,12 +192,27 @@ public final class Database implements AutoCloseable {
      * conflict: {@code work} must do nothing outside the database that it could not do twice.
      */
     public <T> T inTransaction(Work<T> work) throws SQLException {
-        if (dialect == Dialect.SQLITE) {
-            synchronized (this) {
-                return Transactions.once(connection, work);
+        long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            T result;
+            if (dialect == Dialect.SQLITE) {
+                synchronized (this) {
+                    result = Transactions.once(connection, work);
+                }
+            } else {
+                result = Transactions.serializable(writing, work);
             }
+            failed = false;
+            return result;
+        } catch (SQLException | StoreUnavailable e) {
+            throw e;
+        } catch (RuntimeException e) {
+            failed = false; // the work's own refusal (a ProblemException): the store answered
+            throw e;
+        } finally {
+            observer.observed(true, System.nanoTime() - start, failed);
         }
-        return Transactions.serializable(writing, work);
     }
 
     /**
@@ -195,8 +222,19 @@ public final class Database implements AutoCloseable {
      * ValidateService.check).
      */
     public <T> T read(Work<T> work) throws SQLException {
+        long start = System.nanoTime();
+        boolean failed = true;
         try (Connection r = readers.getConnection()) {
-            return work.run(r);
+            T result = work.run(r);
+            failed = false;
+            return result;
+        } catch (SQLException | StoreUnavailable e) {
+            throw e;
+        } catch (RuntimeException e) {
+            failed = false;
+            throw e;
+        } finally {
+            observer.observed(false, System.nanoTime() - start, failed);
         }
     }
 

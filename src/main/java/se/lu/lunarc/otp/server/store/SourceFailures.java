@@ -12,7 +12,7 @@ import java.sql.Types;
  * success there resets its count and makes it known good. Callers hold the connection inside a transaction.
  */
 public enum SourceFailures {
-    CODES("code_failures"), PASSWORDS("password_failures");
+    CODES("code_failures", "code"), PASSWORDS("password_failures", "password");
 
     /** The failures in a row, when the next try may be checked, and the last success there (null: never). */
     public record State(long failures, long nextTryEpochSecond, Long lastSuccessEpochSecond) {
@@ -24,9 +24,26 @@ public enum SourceFailures {
     }
 
     final String table;
+    private final String kind;
 
-    SourceFailures(String table) {
+    SourceFailures(String table, String kind) {
         this.table = table;
+        this.kind = kind;
+    }
+
+    /** What fails here, in a word: code, password. */
+    public String kind() {
+        return kind;
+    }
+
+    /** How many (user, source) places must wait before their next try at {@code nowEpochSecond}. */
+    public long waiting(Connection c, long nowEpochSecond) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE next_try > ?")) {
+            p.setLong(1, nowEpochSecond);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? r.getLong(1) : 0;
+            }
+        }
     }
 
     public State read(Connection c, String username, String source) throws SQLException {

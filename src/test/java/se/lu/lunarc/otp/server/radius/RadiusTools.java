@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.fail;
 
 /** The Debian packages the RADIUS tests drive; .ci/run installs them. */
-final class RadiusTools {
+public final class RadiusTools {
     private RadiusTools() {}
 
     static boolean onPath(String program) {
@@ -18,7 +18,7 @@ final class RadiusTools {
         return false;
     }
 
-    static void requireRadclient() {
+    public static void requireRadclient() {
         if (!onPath("radclient") || !onPath("radtest")) {
             fail("radclient and radtest are not installed: apt-get install freeradius-utils (.ci/run does)");
         }

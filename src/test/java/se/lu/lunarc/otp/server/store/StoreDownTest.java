@@ -64,7 +64,8 @@ class StoreDownTest {
         String url = postgres.newDatabase();
         Path password = dir.resolve("store-password");
         Files.writeString(password, Postgres.PASSWORD + "\n");
-        try (TestServer node = TestServer.start(dir.resolve("node"), TwoNodes.onStore(url, password))) {
+        try (TestServer node = TestServer.start(dir.resolve("node"), c -> TwoNodes.onStore(url, password).apply(c)
+                .withMetrics(new se.lu.lunarc.otp.server.metrics.MetricsConfig("127.0.0.1:0")))) {
             CreatedToken phone = node.enrolled("alice", "Phone");
             String session = "Bearer " + "x".repeat(43);
             String key = node.serviceKey();
@@ -74,6 +75,9 @@ class StoreDownTest {
                         URI.create(node.baseUrl() + "/api/v1/health")).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).as("health, within a load balancer's 2 s").isEqualTo(503);
+                se.lu.lunarc.otp.testing.Scrape down = new se.lu.lunarc.otp.testing.Scrape(
+                        node.backend().metrics().scrape());
+                assertThat(down.value("lunarc_otp_ready")).as("the alert LunarcOtpStoreDown's signal").isEqualTo(0);
                 assertTryAgain(send(node, "GET", "/api/v1/human-check", null), "human-check");
                 assertTryAgain(send(node, "POST", "/api/v1/validate",
                         "{\"username\":\"alice\",\"code\":\"" + node.codeNow(phone) + "\"}", "X-Service-Key", key),
@@ -82,6 +86,9 @@ class StoreDownTest {
                         + "\"humanProof\":{\"algorithm\":\"SHA-256\",\"challenge\":\"c\",\"number\":1,\"salt\":\"s\","
                         + "\"signature\":\"x\"}}"), "login");
                 assertTryAgain(send(node, "GET", "/api/v1/tokens", null, "Authorization", session), "tokens");
+                assertThat(new se.lu.lunarc.otp.testing.Scrape(node.backend().metrics().scrape())
+                        .value("lunarc_otp_store_errors_total")).as("the store calls that failed are counted")
+                        .isGreaterThanOrEqualTo(1);
             } finally {
                 postgres.server().startAgain();
             }

@@ -81,7 +81,8 @@ class LdapDirectoryTest {
 
     TestServer serverOn(LdapConfig ldap) throws Exception {
         TestServer started = TestServer.start(dir.resolve("server"),
-                c -> c.withUsers(new ServerConfig.Users("ldap", null, ldap, "SE")));
+                c -> c.withUsers(new ServerConfig.Users("ldap", null, ldap, "SE"))
+                        .withMetrics(new se.lu.lunarc.otp.server.metrics.MetricsConfig("127.0.0.1:0")));
         proxy = new LoopbackProxy(started.server().baseUri());
         return started.behind(proxy);
     }
@@ -215,6 +216,10 @@ class LdapDirectoryTest {
         assertThat(ErrorMessages.retryable(me)).as("the wizard offers Retry").isTrue();
         ApiException login = signInFails(server.client(), "carol", "carol-pw");
         assertThat(login.code()).isEqualTo(ErrorCode.DIRECTORY_UNAVAILABLE);
+        se.lu.lunarc.otp.testing.Scrape down = new se.lu.lunarc.otp.testing.Scrape(server.backend().metrics().scrape());
+        assertThat(down.value("lunarc_otp_directory_errors_total")).as("each call the directory did not answer")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(down.value("lunarc_otp_ready")).as("the node itself can serve: its store answers").isEqualTo(1);
 
         slapd.start();
         assertThat(c.me().username()).as("the same session, once the directory is back").isEqualTo("carol");
