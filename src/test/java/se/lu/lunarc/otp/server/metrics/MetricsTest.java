@@ -11,7 +11,7 @@ import se.lu.lunarc.otp.client.EnrollmentClient;
 import se.lu.lunarc.otp.client.HumanCheckSolver;
 import se.lu.lunarc.otp.server.radius.RadClient;
 import se.lu.lunarc.otp.server.radius.RadiusTools;
-import se.lu.lunarc.otp.server.users.PasswordHasher;
+import se.lu.lunarc.otp.testing.CommandConfig;
 import se.lu.lunarc.otp.testing.Http;
 import se.lu.lunarc.otp.testing.Promtool;
 import se.lu.lunarc.otp.testing.Scrape;
@@ -22,7 +22,6 @@ import se.lu.lunarc.otp.testing.TestRadius;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -149,24 +148,9 @@ class MetricsTest {
     @Test
     void theServerCommandServesMetricsBesideRadiusAndCountsTheNasPackets() throws Exception {
         RadiusTools.requireRadclient();
-        Files.writeString(dir.resolve("users.yaml"), "users:\n  - username: anna\n    mobile: \"+46701740611\"\n"
-                + "    passwordHash: \"" + new PasswordHasher().hash("anna-pw".toCharArray()) + "\"\n");
         String secret = "a-long-enough-shared-secret";
-        Files.writeString(dir.resolve("nas.secret"), secret + "\n");
         int radius = TestRadius.freeUdpPort();
-        Path config = dir.resolve("server.yaml");
-        Files.writeString(config, String.join("\n",
-                "listen: 127.0.0.1:0",
-                "dataDir: data",
-                "users: {file: users.yaml}",
-                "sms: {type: file, file: outbox.jsonl}",
-                "radius:",
-                "  listen: 127.0.0.1:" + radius,
-                "  clients:",
-                "    - {name: login-nodes, address: 127.0.0.0/8, secretFile: nas.secret, mode: challenge}",
-                "metrics:",
-                "  listen: 127.0.0.1:0",
-                ""));
+        Path config = CommandConfig.withRadius(dir, radius, secret, "metrics:", "  listen: 127.0.0.1:0");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "server", "--config", config.toString())

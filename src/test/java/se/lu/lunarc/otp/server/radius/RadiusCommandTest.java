@@ -3,8 +3,8 @@ package se.lu.lunarc.otp.server.radius;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import se.lu.lunarc.otp.Main;
-import se.lu.lunarc.otp.server.users.PasswordHasher;
 import se.lu.lunarc.otp.testing.StandardError;
+import se.lu.lunarc.otp.testing.CommandConfig;
 import se.lu.lunarc.otp.testing.TestRadius;
 
 import java.io.BufferedReader;
@@ -22,22 +22,7 @@ class RadiusCommandTest {
     Path dir;
 
     private Path config(int radiusPort, String secret) throws Exception {
-        Files.writeString(dir.resolve("users.yaml"), "users:\n  - username: anna\n    mobile: \"+46701740611\"\n"
-                + "    passwordHash: \"" + new PasswordHasher().hash("anna-pw".toCharArray()) + "\"\n");
-        Files.writeString(dir.resolve("nas.secret"), secret + "\n");
-        Path config = dir.resolve("server.yaml");
-        Files.writeString(config, String.join("\n",
-                "listen: 127.0.0.1:0",
-                "dataDir: data",
-                "users: {file: users.yaml}",
-                "sms: {type: file, file: outbox.jsonl}",
-                "radius:",
-                "  listen: 127.0.0.1:" + radiusPort,
-                "  withoutToken: sms",
-                "  clients:",
-                "    - {name: login-nodes, address: 127.0.0.0/8, secretFile: nas.secret, mode: challenge}",
-                ""));
-        return config;
+        return CommandConfig.withRadius(dir, radiusPort, secret, "  withoutToken: sms");
     }
 
     @Test
