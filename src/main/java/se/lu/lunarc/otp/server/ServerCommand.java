@@ -21,7 +21,10 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Run the enrollment backend (API v1).",
         subcommands = {HashPasswordCommand.class, se.lu.lunarc.otp.server.store.MigrateStoreCommand.class,
-                se.lu.lunarc.otp.server.hardware.TokensCommand.class, se.lu.lunarc.otp.server.admin.AdminCommand.class})
+                se.lu.lunarc.otp.server.hardware.TokensCommand.class, se.lu.lunarc.otp.server.admin.AdminCommand.class,
+                se.lu.lunarc.otp.server.backup.BackupCommand.class,
+                se.lu.lunarc.otp.server.backup.RestoreCommand.class,
+                se.lu.lunarc.otp.server.admin.RotateKeyCommand.class})
 public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Server configuration (YAML).")
     Path config;

@@ -27,6 +27,11 @@ public final class AdminOptions {
         return SiteStore.open(config, clock);
     }
 
+    /** The configuration file named by {@code --config}. */
+    public Path configFile() {
+        return config;
+    }
+
     /** {@code text}, or with {@code --json} the JSON of {@code asJson}. */
     public void print(String text, Object asJson) throws Exception {
         if (json) {

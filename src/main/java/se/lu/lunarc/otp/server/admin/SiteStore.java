@@ -54,7 +54,7 @@ public record SiteStore(ServerConfig config, Database db, SecretCipher cipher, A
     }
 
     /** Who ran the command: the login name, and the one behind sudo when there is one. */
-    static String whoRuns() {
+    public static String whoRuns() {
         String me = System.getProperty("user.name");
         String sudo = System.getenv("SUDO_USER");
         return sudo == null || sudo.isBlank() || sudo.equals(me) ? me : sudo + " (as " + me + ")";

@@ -80,4 +80,9 @@ public final class PrivateFiles {
             return false;
         }
     }
+
+    /** Makes an existing file readable and writable by its owner only (0600). */
+    public static void restrict(Path file) throws IOException {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
 }

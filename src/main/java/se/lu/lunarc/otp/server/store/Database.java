@@ -102,7 +102,8 @@ public final class Database implements AutoCloseable {
         return open(file, null);
     }
 
-    private static Database open(Path file, Work<?> atStart) throws IOException, SQLException {
+    /** The SQLite store in {@code file}, with {@code atStart} (the key check) run once its schema is current. */
+    public static Database open(Path file, Work<?> atStart) throws IOException, SQLException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         // SQLite gives its -wal and -shm files the database file's mode: create that one 0600 first
         PrivateFiles.createIfMissing(file, "rw-------");
@@ -236,6 +237,39 @@ public final class Database implements AutoCloseable {
         } finally {
             observer.observed(false, System.nanoTime() - start, failed);
         }
+    }
+
+    /**
+     * SQLite's online backup of the whole store into {@code to}, a new file: the store as one moment saw it, taken
+     * on a reader's connection while the writer goes on (WAL), so the server keeps serving.
+     */
+    public void backupTo(Path to) throws SQLException {
+        if (dialect != Dialect.SQLITE) {
+            throw new IllegalStateException("only a SQLite store is copied this way; PostgreSQL has pg_dump");
+        }
+        String target = to.toAbsolutePath().toString();
+        if (target.contains("'")) {
+            throw new IllegalArgumentException("a backup folder's path cannot contain a quote: " + target);
+        }
+        read(c -> {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("backup to '" + target + "'"); // sqlite-jdbc's command for sqlite3_backup
+            }
+            return null;
+        });
+    }
+
+    /** SQLite's {@code PRAGMA integrity_check}: "ok", or what is wrong with the file. */
+    public String integrityCheck() throws SQLException {
+        return read(c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
+                StringBuilder out = new StringBuilder();
+                while (r.next()) {
+                    out.append(out.length() == 0 ? "" : "; ").append(r.getString(1));
+                }
+                return out.toString();
+            }
+        });
     }
 
     /** Throws unless the store answers a trivial query now. */

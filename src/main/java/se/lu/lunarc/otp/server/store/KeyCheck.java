@@ -57,4 +57,9 @@ public final class KeyCheck {
             return null;
         };
     }
+
+    /** Seals the marker again with the key new secrets are sealed with (the end of a rotation). */
+    static void reseal(java.sql.Connection c, SecretCipher cipher) throws SQLException {
+        Sql.update(c, "UPDATE store_key SET check_value = ? WHERE id = 1", cipher.encrypt(MARKER, BOUND_TO));
+    }
 }

@@ -55,7 +55,7 @@ final class Transactions {
     }
 
     /** Serialization failure or deadlock: the transaction may simply be run again. */
-    private static boolean isConflict(SQLException e) {
+    static boolean isConflict(SQLException e) {
         for (SQLException x = e; x != null; x = x.getNextException()) {
             if ("40001".equals(x.getSQLState()) || "40P01".equals(x.getSQLState())) {
                 return true;
