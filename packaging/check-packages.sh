@@ -3,7 +3,7 @@
 # XDG menu implementation over the unpacked desktop .deb, the packaged launcher starting the wizard with no JDK
 # on the PATH, each package installed on its own (as root) with its runtime and archive working, the server's
 # unit and sandbox, and the .rpms' files and dependencies. Prints the sizes. Needs desktop-file-utils,
-# python3-xdg, xvfb, rpm. Exits non-zero on the first failure.
+# python3-xdg, xvfb, rpm, systemd (systemd-analyze), python3-seccomp. Exits non-zero on the first failure.
 set -euo pipefail
 # (a grep that stops reading early would fail its pipeline under pipefail: the checks read all the output)
 top=$(pwd)
@@ -114,26 +114,48 @@ if [ "$(id -u)" = 0 ] && [ ! -e /usr/lib/lunarc-otp ] && [ ! -e /usr/lib/lunarc-
   ldd /usr/lib/lunarc-otp-server/runtime/lib/*.so /usr/lib/lunarc-otp-server/runtime/lib/server/*.so 2>/dev/null \
     | grep gtk >/dev/null && fail "the server runtime links GTK"
   getent passwd lunarc-otp >/dev/null || fail "no lunarc-otp service account"
-  # the packaged server with a metrics block: /metrics answers beside the API (a plain GET through bash's
-  # /dev/tcp: nothing else needed)
+  # the packaged server under the unit's system-call filter (applied here without systemd, from the unit's own
+  # lines), with a metrics block: /metrics answers beside the API (a plain GET through bash's /dev/tcp)
   mkdir -p "$work/srv"
   cp /etc/lunarc-otp/users.example.yaml "$work/srv/users.yaml"
   printf 'listen: 127.0.0.1:0\ndataDir: data\nusers: {file: users.yaml}\nsms: {type: file, file: outbox.jsonl}\nmetrics:\n  listen: 127.0.0.1:0\n' \
     > "$work/srv/server.yaml"
-  /usr/bin/lunarc-otp-server --config "$work/srv/server.yaml" > "$work/srv/out" 2>&1 &
+  "$top/packaging/test/under_unit_filter.py" "$top/packaging/systemd/lunarc-otp-server.service" \
+    /usr/bin/lunarc-otp-server --config "$work/srv/server.yaml" > "$work/srv/out" 2>&1 &
   srv=$!
-  for _ in $(seq 1 60); do grep -q '^Metrics on ' "$work/srv/out" && break; sleep 0.5; done
+  for _ in $(seq 1 60); do grep -q '^Listening on ' "$work/srv/out" && break; sleep 0.5; done
   mport=$(sed -n 's|^Metrics on http://127.0.0.1:\([0-9]*\)/metrics$|\1|p' "$work/srv/out")
   [ -n "$mport" ] || { kill "$srv"; fail "the packaged server did not serve metrics: $(cat "$work/srv/out")"; }
   exec 3<>"/dev/tcp/127.0.0.1/$mport"
   printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
   scraped=$(cat <&3)
   exec 3<&-
-  kill "$srv"; wait "$srv" 2>/dev/null || true
   echo "$scraped" | grep -q '^lunarc_otp_ready 1' || fail "the packaged server's /metrics: $(echo "$scraped" | head -5)"
   echo "$scraped" | grep -q '^jvm_memory_used_bytes' || fail "the packaged server's /metrics has no JVM series"
+  # an online backup, a reload (systemctl reload sends SIGHUP) and a key rotation, all while it serves
+  lunarc-otp-server backup --config "$work/srv/server.yaml" --to "$work/srv/backup" > "$work/srv/backup.out" \
+    || fail "backup of the running packaged server: $(cat "$work/srv/backup.out")"
+  [ "$(ls "$work/srv/backup" | paste -sd' ')" = "audit.jsonl lunarc-otp.db manifest.json" ] \
+    || fail "the backup holds $(ls "$work/srv/backup")"
+  kill -HUP "$srv"
+  for _ in $(seq 1 20); do grep -q '"event":"config_reloaded"' "$work/srv/data/audit.jsonl" && break; sleep 0.5; done
+  grep -q '"event":"config_reloaded"' "$work/srv/data/audit.jsonl" || fail "SIGHUP did not reload: $(cat "$work/srv/out")"
+  kill -0 "$srv" || fail "the packaged server died on SIGHUP"
+  lunarc-otp-server rotate-key --config "$work/srv/server.yaml" > "$work/srv/rotate.out" \
+    || fail "rotate-key on the running packaged server: $(cat "$work/srv/rotate.out")"
+  kill "$srv"; wait "$srv" 2>/dev/null || true
+  # the backup was sealed with the key before the rotation: refused on the new key, restored with the old one
+  if lunarc-otp-server restore --config "$work/srv/server.yaml" --from "$work/srv/backup" > "$work/srv/restore.out" 2>&1; then
+    fail "a backup from before the rotation was restored on the new key"
+  fi
+  grep -q 'sealed with another key' "$work/srv/restore.out" || fail "restore on the new key: $(cat "$work/srv/restore.out")"
+  mkdir -m 700 "$work/srv/fresh"
+  cp "$work"/srv/data/secret.key.retired-* "$work/srv/fresh/secret.key"
+  sed 's/^dataDir: data$/dataDir: fresh/' "$work/srv/server.yaml" > "$work/srv/fresh.yaml"
+  lunarc-otp-server restore --config "$work/srv/fresh.yaml" --from "$work/srv/backup" > "$work/srv/restore.out" 2>&1 \
+    || fail "restore with the old key: $(cat "$work/srv/restore.out")"
   dpkg -P lunarc-otp-server >/dev/null
-  ok "the server package installs alone: its launcher runs, serves /metrics, no JavaFX, no GTK, a service account"
+  ok "the server package installs alone: under the unit's system-call filter its launcher serves /metrics, backs up, reloads on SIGHUP, rotates its key; restore; no JavaFX, no GTK, a service account"
 else
   echo "skip: installing the packages needs root and neither package installed on this machine"
 fi
@@ -147,7 +169,13 @@ state=$(sed -n 's/^StateDirectory=//p' "$unit")
 grep -Eq "^dataDir: /var/lib/$state\$" "$top/packaging/config/server.example.yaml" \
   || fail "the example dataDir is not the unit's StateDirectory /var/lib/$state"
 grep -q '^ProtectSystem=strict' "$unit" || fail "the unit is not sandboxed"
-ok "the unit starts the packaged server, and the example's dataDir is its writable StateDirectory"
+grep -q '^ExecReload=/bin/kill -HUP \$MAINPID$' "$unit" || fail "the unit has no ExecReload sending SIGHUP"
+# systemd's own rating of the sandbox (0 = locked down, 10 = none); the target is 2.0 or lower
+exposure=$(systemd-analyze security --offline=true "$unit" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+[ -n "$exposure" ] || fail "systemd-analyze security did not rate the unit"
+awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }' || fail "the unit's exposure is $exposure, above 2.0"
+echo "the unit's exposure (systemd-analyze security --offline=true): $exposure"
+ok "the unit starts the packaged server, reloads with SIGHUP, rates $exposure (at most 2.0), and the example's dataDir is its writable StateDirectory"
 
 files=$(rpm -qpl "$rpm")
 for f in /usr/bin/lunarc-otp /usr/lib/lunarc-otp/bin/lunarc-otp /usr/lib/lunarc-otp/runtime/bin/java \

@@ -4,6 +4,7 @@ import se.lu.lunarc.otp.api.CreatedToken;
 import se.lu.lunarc.otp.api.HumanProof;
 import se.lu.lunarc.otp.api.LoginStarted;
 import se.lu.lunarc.otp.api.Me;
+import se.lu.lunarc.otp.api.SessionInfo;
 import se.lu.lunarc.otp.api.SmsInfo;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.app.EnrollmentSteps.AfterFailure;
@@ -267,6 +268,41 @@ public final class EnrollmentSession {
     /** The token list read again, e.g. to show what became of a token the user left behind. */
     public Request<List<Token>> refreshTokens() {
         return request(() -> client.get().tokens(), read -> tokens = copy(read));
+    }
+
+    /** The user's signed-in sessions: this one first, then the others oldest first (ASVS 3.3.3). */
+    public Request<List<SessionInfo>> sessions() {
+        return request(() -> thisOneFirst(client.get().sessions()), read -> { });
+    }
+
+    private static List<SessionInfo> thisOneFirst(List<SessionInfo> sessions) {
+        List<SessionInfo> ordered = new java.util.ArrayList<>(sessions);
+        ordered.sort(java.util.Comparator.comparing(s -> !s.current())); // a stable sort: the rest keep their order
+        return List.copyOf(ordered);
+    }
+
+    /** What ending the other sessions did: how many it ended, and the sessions as they are now. */
+    public record EndedOthers(int ended, List<SessionInfo> sessions) {}
+
+    /** Ends every session of the user but this one, then reads the list again. */
+    public Request<EndedOthers> endOtherSessions() {
+        return request(() -> {
+            EnrollmentClient c = client.get();
+            int ended = 0;
+            for (SessionInfo s : c.sessions()) {
+                if (!s.current()) {
+                    try {
+                        c.endSession(s.id());
+                        ended++;
+                    } catch (ApiException e) {
+                        if (!e.is(se.lu.lunarc.otp.api.ErrorCode.NOT_FOUND)) { // it ended by itself meanwhile
+                            throw e;
+                        }
+                    }
+                }
+            }
+            return new EndedOthers(ended, thisOneFirst(c.sessions()));
+        }, done -> { });
     }
 
     /** Ends the session on the server; the sign-in is next, with nothing of the user kept. */

@@ -6,7 +6,7 @@ import se.lu.lunarc.otp.server.metrics.MeteredSms;
 import se.lu.lunarc.otp.server.metrics.ServerMetrics;
 import se.lu.lunarc.otp.server.limits.RateLimits;
 import se.lu.lunarc.otp.server.secrets.PrivateFiles;
-import se.lu.lunarc.otp.server.secrets.Secrets;
+import se.lu.lunarc.otp.server.secrets.ServiceKeys;
 import se.lu.lunarc.otp.server.signin.HumanCheck;
 import se.lu.lunarc.otp.server.signin.LoginService;
 import se.lu.lunarc.otp.server.signin.PasswordAttempts;
@@ -23,8 +23,6 @@ import se.lu.lunarc.otp.server.store.SourceFailures;
 import se.lu.lunarc.otp.server.users.UserDirectory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -82,7 +80,7 @@ public final class Backend implements AutoCloseable {
         this.tokens = new TokenService(config, db, cipher, audit, clock, rateLimits);
         this.hardware = new se.lu.lunarc.otp.server.hardware.HardwareTokens(config, db, cipher, audit, clock, rateLimits,
                 tokens);
-        this.validate = new ValidateService(config, serviceKey(config), db, tokens, audit, clock, rateLimits,
+        this.validate = new ValidateService(config, ServiceKeys.load(serviceKeyFile(config)), db, tokens, audit, clock, rateLimits,
                 this.users);
         this.humanChecksPerAddress = rateLimits.limiter(RateLimits.Name.HUMAN_CHECK_ADDRESS,
                 config.limits().humanCheckPerAddress());
@@ -176,22 +174,10 @@ public final class Backend implements AutoCloseable {
     }
 
     /** A service key shorter than this is refused: 256 random bits are 43 characters of Base64. */
-    static final int MIN_SERVICE_KEY = 32;
 
-    /**
-     * The key the cluster's login bridge presents; made (0600, written atomically) at first start when the file
-     * is missing. An empty or short key refuses the start: an empty header must never match it.
-     */
-    static String serviceKey(ServerConfig config) throws IOException {
-        Path file = config.serviceKeyFile() != null ? config.serviceKeyFile() : config.dataDir().resolve("service-key");
-        PrivateFiles.writeNewAtomically(file, (Secrets.randomId(256) + "\n").getBytes(StandardCharsets.US_ASCII));
-        String key = Files.readString(file).strip();
-        if (key.length() < MIN_SERVICE_KEY) {
-            throw new IllegalArgumentException("the service key in " + file + " is empty or shorter than "
-                    + MIN_SERVICE_KEY + " characters: delete the file to have a new key made at start, or write "
-                    + "at least " + MIN_SERVICE_KEY + " random characters into it");
-        }
-        return key;
+    /** The service keys' file: {@code serviceKeyFile}, or {@code service-key} in the data folder. */
+    static Path serviceKeyFile(ServerConfig config) {
+        return config.serviceKeyFile() != null ? config.serviceKeyFile() : config.dataDir().resolve("service-key");
     }
 
     @Override

@@ -87,6 +87,9 @@ public final class ServerCommand implements Callable<Integer> {
                 System.out.println("Metrics on http://" + cfg.metrics().host() + ":" + metrics.port() + "/metrics");
             }
         }
+        if (!demo) {
+            HangupReload.install(config, server.backend(), radius);
+        }
         System.out.println("Listening on " + server.baseUri());
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,6 +1,7 @@
 package se.lu.lunarc.otp.text;
 
 import se.lu.lunarc.otp.api.Me;
+import se.lu.lunarc.otp.api.SessionInfo;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.app.EnrollmentSession;
 import se.lu.lunarc.otp.app.EnrollmentSteps.Move;
@@ -92,6 +93,25 @@ final class TextAccount {
         return true;
     }
 
+    /** The user's signed-in sessions, this one marked, and the choice to end the others. */
+    private void sessions() throws IOException, ApiException {
+        List<SessionInfo> sessions = session.sessions().complete();
+        d.heading(d.t("sessions.title"));
+        for (SessionInfo s : sessions) {
+            d.say("  " + (s.current() ? "* " : "  ") + d.t(s.current() ? "sessions.this" : "sessions.other",
+                    s.address() == null ? d.t("sessions.unknownPlace") : s.address(), dates.format(s.created()),
+                    dates.format(s.lastUsed())));
+        }
+        if (sessions.stream().allMatch(SessionInfo::current)) {
+            return;
+        }
+        d.say(d.t("text.sessionsMenu"));
+        if (d.ask("> ").equalsIgnoreCase("e")) {
+            EnrollmentSession.EndedOthers done = session.endOtherSessions().complete();
+            d.say(d.t("sessions.ended", done.ended()));
+        }
+    }
+
     /** The token list and one choice. */
     private void choose() throws IOException, ApiException {
         List<Token> tokens = session.tokens();
@@ -109,6 +129,8 @@ final class TextAccount {
             session.move(Move.NEW_TOKEN);
         } else if (choice.equalsIgnoreCase("h")) {
             session.move(Move.REGISTER_HARDWARE);
+        } else if (choice.equalsIgnoreCase("s")) {
+            sessions();
         } else if (choice.equalsIgnoreCase("q")) {
             logOut();
             throw new Quit(); // the terminal's way of closing the window

@@ -1,5 +1,6 @@
 package se.lu.lunarc.otp.text;
 
+import se.lu.lunarc.otp.client.ApiException;
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.RGBLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
@@ -24,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** `lunarc-otp text` against the real backend, through its stdin and stdout. */
 class TextModeTest {
@@ -95,6 +97,26 @@ class TextModeTest {
             for (int dx = 0; dx < scale; dx++) {
                 px[(my * scale + dy) * stride + mx * scale + dx] = dark ? 0xFF000000 : 0xFFFFFFFF;
             }
+        }
+    }
+
+    @Test
+    void theUserSeesTheirSessionsAndEndsTheOthers() throws Exception {
+        var elsewhere = server.signedInFrom("alice", "127.0.0.5");
+        try (TextSession s = new TextSession(settings(), TerminalQr.Style.UNICODE, 100)) {
+            signIn(s);
+            s.type("s");
+            String listed = s.expect("> ");
+            assertThat(listed).contains("Signed-in sessions", "* This session: from 127.0.0.1, since ",
+                    "  From 127.0.0.5, since ", "e = end the other sessions, Enter = back");
+            s.type("e");
+            assertThat(s.expect("> ")).contains("Ended 1 other session.");
+            ApiException ended = catchThrowableOfType(elsewhere::sessions, ApiException.class);
+            assertThat(ended).as("the session elsewhere has ended").isNotNull();
+            assertThat(ended.status()).isEqualTo(401);
+            s.type("s");
+            assertThat(s.expect("> ")).contains("* This session: from 127.0.0.1").doesNotContain("From 127.0.0.5")
+                    .doesNotContain("e = end the other sessions");
         }
     }
 

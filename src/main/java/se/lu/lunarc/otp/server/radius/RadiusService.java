@@ -56,7 +56,7 @@ public final class RadiusService implements AutoCloseable {
     /** RFC 2865 §5: a text attribute holds at most 253 octets. */
     private static final int MAX_ATTRIBUTE = 253;
 
-    private final RadiusClients clients;
+    private volatile RadiusClients clients;
     private final RadiusAuthenticator authenticator;
     private final AuditLog audit;
     private final se.lu.lunarc.otp.server.metrics.ServerMetrics metrics;
@@ -128,6 +128,16 @@ public final class RadiusService implements AutoCloseable {
         try (java.net.DatagramSocket probe = new java.net.DatagramSocket(new InetSocketAddress(host, 0))) {
             return probe.getLocalPort();
         }
+    }
+
+    /**
+     * Takes the client list and the shared secrets anew from {@code config} (a reload, SIGHUP), whole or not at all.
+     * A request already matched to a client is answered with that client's secret; the next packet meets the new
+     * list. Where it listens and its threads change only with a restart. Returns the number of clients.
+     */
+    public int reload(ServerConfig.Radius config) throws IOException {
+        clients = RadiusClients.load(config.clients());
+        return config.clients().size();
     }
 
     /** Where it listens, as HOST:PORT with the port actually bound. */

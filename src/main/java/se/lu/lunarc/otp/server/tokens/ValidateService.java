@@ -1,6 +1,7 @@
 package se.lu.lunarc.otp.server.tokens;
 
 import se.lu.lunarc.otp.server.ServerConfig;
+import se.lu.lunarc.otp.server.secrets.ServiceKeys;
 import se.lu.lunarc.otp.server.errors.ProblemException;
 import se.lu.lunarc.otp.server.limits.FailureWaits;
 import se.lu.lunarc.otp.server.limits.RateLimiter;
@@ -18,8 +19,6 @@ import se.lu.lunarc.otp.server.store.TokenStore;
 import se.lu.lunarc.otp.server.users.User;
 import se.lu.lunarc.otp.server.users.UserDirectory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,13 +42,13 @@ public final class ValidateService {
     private final TokenService tokens;
     private final AuditLog audit;
     private final Clock clock;
-    private final byte[] serviceKey;
+    private final ServiceKeys serviceKeys;
     private final FailureWaits waits;
     private final RateLimiter perAddress;
     private final RateLimiter newSourceFailures;
     private final UserDirectory users;
 
-    public ValidateService(ServerConfig config, String serviceKey, Database db, TokenService tokens, AuditLog audit,
+    public ValidateService(ServerConfig config, ServiceKeys serviceKeys, Database db, TokenService tokens, AuditLog audit,
                            Clock clock, RateLimits limits, UserDirectory users) {
         this.users = users;
         this.db = db;
@@ -57,16 +56,20 @@ public final class ValidateService {
         this.tokens = tokens;
         this.audit = audit;
         this.clock = clock;
-        this.serviceKey = serviceKey == null ? null : serviceKey.getBytes(StandardCharsets.UTF_8);
+        this.serviceKeys = serviceKeys;
         this.waits = config.limits().failureWaits();
         this.perAddress = limits.limiter(RateLimits.Name.VALIDATE_ADDRESS, config.limits().validatePerAddress());
         this.newSourceFailures = limits.limiter(RateLimits.Name.CODE_FAILURES_NEW_SOURCES,
                 config.limits().codeFailuresFromNewSources());
     }
 
+    /** Reads the service key file again (SIGHUP); the number of keys now accepted. */
+    public int reloadServiceKeys() throws java.io.IOException {
+        return serviceKeys.reload();
+    }
+
     public void requireServiceKey(String presented, String address) {
-        if (serviceKey == null || presented == null
-                || !MessageDigest.isEqual(serviceKey, presented.getBytes(StandardCharsets.UTF_8))) {
+        if (!serviceKeys.accepts(presented)) {
             refusedKeys.refused(address);
             throw new ProblemException(401, ErrorCode.SERVICE_KEY_INVALID, "Service key not accepted",
                     "This call needs the service key from the server's configuration.");

@@ -8,6 +8,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.layout.VBox;
+import se.lu.lunarc.otp.api.SessionInfo;
 import se.lu.lunarc.otp.api.Token;
 import se.lu.lunarc.otp.client.ApiException;
 import se.lu.lunarc.otp.app.ErrorMessages;
@@ -39,6 +40,9 @@ public final class AccountController implements ScreenController, TokenCard.Acti
     @FXML private Button registerHardware;
     @FXML private VBox cards;
     @FXML private Banner banner;
+    @FXML private VBox sessionList;
+    @FXML private Button endOthers;
+    @FXML private Button retrySessions;
 
     public AccountController(WizardState state, Navigator nav) {
         this.state = state;
@@ -53,6 +57,8 @@ public final class AccountController implements ScreenController, TokenCard.Acti
         anyApp.setText(MessageFormat.format(resources.getString("tokens.anyApp"), state.settings.appName()));
         activateNew.disableProperty().bind(state.tasks.busyProperty());
         registerHardware.disableProperty().bind(state.tasks.busyProperty());
+        endOthers.setDisable(true);
+        loadSessions();
         if (state.session.tokens() != null) {
             showTokens(state.session.tokens());
         }
@@ -105,6 +111,48 @@ public final class AccountController implements ScreenController, TokenCard.Acti
             String message = ErrorMessages.text(resources, e);
             banner.error(flash == null ? message : flash.text() + "\n" + message,
                     Flow.showDetails(e) ? e.diagnostics() : null, () -> loadWhatIsMissing(flash));
+        });
+    }
+
+    /** Reads the user's sessions quietly (the General tab's list); a failure offers Retry there, not in the banner. */
+    @FXML
+    private void loadSessions() {
+        retrySessions.setVisible(false);
+        retrySessions.setManaged(false);
+        state.tasks.background(() -> state.session.sessions().send(), this::showSessions, e -> {
+            sessionList.getChildren().setAll(new Label(ErrorMessages.text(resources, e)));
+            endOthers.setDisable(true);
+            retrySessions.setVisible(true);
+            retrySessions.setManaged(true);
+        });
+    }
+
+    private void showSessions(List<SessionInfo> sessions) {
+        java.time.format.DateTimeFormatter fmt = WizardState.dateTimeFormat(state.locale.get());
+        sessionList.getChildren().clear();
+        for (SessionInfo s : sessions) {
+            String from = s.address() == null ? resources.getString("sessions.unknownPlace") : s.address();
+            Label row = new Label(MessageFormat.format(resources.getString(s.current() ? "sessions.this"
+                    : "sessions.other"), from, fmt.format(s.created()), fmt.format(s.lastUsed())));
+            row.setWrapText(true);
+            row.setId("session-" + s.id());
+            row.setFocusTraversable(true); // read out one by one with the keyboard
+            row.setAccessibleText(row.getText());
+            sessionList.getChildren().add(row);
+        }
+        endOthers.setDisable(sessions.stream().allMatch(SessionInfo::current));
+    }
+
+    @FXML
+    private void endOthers() {
+        banner.clear();
+        endOthers.setDisable(true);
+        nav.send(state.session.endOtherSessions(), done -> {
+            showSessions(done.sessions());
+            banner.success(MessageFormat.format(resources.getString("sessions.ended"), done.ended()));
+        }, e -> {
+            failed(e);
+            loadSessions();
         });
     }
 
