@@ -4,6 +4,7 @@ import se.lu.lunarc.otp.server.limits.RateLimiter;
 import se.lu.lunarc.otp.server.metrics.MeteredDirectory;
 import se.lu.lunarc.otp.server.metrics.MeteredSms;
 import se.lu.lunarc.otp.server.metrics.ServerMetrics;
+import se.lu.lunarc.otp.server.notify.Notifier;
 import se.lu.lunarc.otp.server.limits.RateLimits;
 import se.lu.lunarc.otp.server.secrets.PrivateFiles;
 import se.lu.lunarc.otp.server.secrets.ServiceKeys;
@@ -47,6 +48,7 @@ public final class Backend implements AutoCloseable {
     private final ServiceHealth health;
     private final PasswordAttempts passwords;
     private final ServerMetrics metrics;
+    private final Notifier notifier;
 
     public Backend(ServerConfig config, UserDirectory users, SmsGateway sms, Clock clock)
             throws IOException, SQLException {
@@ -84,6 +86,7 @@ public final class Backend implements AutoCloseable {
                 this.users);
         this.humanChecksPerAddress = rateLimits.limiter(RateLimits.Name.HUMAN_CHECK_ADDRESS,
                 config.limits().humanCheckPerAddress());
+        this.notifier = Notifier.forSite(config, this.users, this.sms, audit, rateLimits, clock);
     }
 
     /** Sources of one kind waiting now, for the metrics' gauge; read at each scrape. */
@@ -182,6 +185,13 @@ public final class Backend implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        if (notifier != null) {
+            try {
+                notifier.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         users.close();
         health.close();
         rateLimits.close();

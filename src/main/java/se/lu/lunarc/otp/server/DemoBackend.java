@@ -32,7 +32,7 @@ public final class DemoBackend {
         Path data = dataDir != null ? dataDir : Files.createTempDirectory("lunarc-otp-demo-");
         ServerConfig config = new ServerConfig(listen == null ? "127.0.0.1:0" : listen, false, null, data, "LUNARC",
                 null, new ServerConfig.Sms("file", data.resolve(OUTBOX), null, null), null, null, null, 0, 0, null, null,
-                null, null);
+                null, null, null, null);
         InetAddressCheck.requireLoopback(config.host());
         PasswordHasher hasher = new PasswordHasher();
         User demo = new User(USERNAME, "Demo User", "demo.user@example.org", MOBILE, "LUNARC demo project",

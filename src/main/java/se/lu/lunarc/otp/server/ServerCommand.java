@@ -6,8 +6,6 @@ import se.lu.lunarc.otp.server.metrics.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import se.lu.lunarc.otp.server.radius.RadiusService;
-import se.lu.lunarc.otp.server.sms.FileSmsGateway;
-import se.lu.lunarc.otp.server.sms.HttpSmsGateway;
 import se.lu.lunarc.otp.server.sms.SmsGateway;
 import se.lu.lunarc.otp.server.users.UserDirectories;
 import se.lu.lunarc.otp.server.users.UserDirectory;
@@ -57,12 +55,7 @@ public final class ServerCommand implements Callable<Integer> {
         } else {
             ServerConfig cfg = ServerConfig.load(config);
             UserDirectory users = UserDirectories.open(cfg.users());
-            SmsGateway sms = switch (cfg.sms().type()) {
-                case "file" -> new FileSmsGateway(cfg.sms().file() != null ? cfg.sms().file()
-                        : cfg.dataDir().resolve("sms-outbox.jsonl"), clock);
-                case "http" -> new HttpSmsGateway(cfg.sms().http());
-                default -> throw new IllegalArgumentException("sms.type must be file or http, not " + cfg.sms().type());
-            };
+            SmsGateway sms = SmsGateway.of(cfg, clock);
             server = EnrollmentServer.start(new Backend(cfg, users, sms, clock));
             if (cfg.radius() != null) {
                 try {

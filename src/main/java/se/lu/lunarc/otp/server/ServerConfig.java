@@ -3,6 +3,8 @@ package se.lu.lunarc.otp.server;
 import se.lu.lunarc.otp.server.limits.FailureWaits;
 import se.lu.lunarc.otp.server.metrics.MetricsConfig;
 import se.lu.lunarc.otp.server.net.AddressBlock;
+import se.lu.lunarc.otp.server.notify.MailConfig;
+import se.lu.lunarc.otp.server.notify.NotifyConfig;
 import se.lu.lunarc.otp.server.users.LdapConfig;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -35,7 +37,9 @@ public record ServerConfig(
         List<String> trustedProxies,
         Radius radius,
         Store store,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        NotifyConfig notifications,
+        MailConfig mail) {
 
     public ServerConfig {
         listen = listen == null ? "127.0.0.1:8443" : listen;
@@ -50,6 +54,7 @@ public record ServerConfig(
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         trustedProxies.forEach(p -> AddressBlock.parse(p, "trustedProxies"));
         store = store == null ? new Store(null, null, null, null, 0) : store;
+        notifications = notifications == null && mail != null ? new NotifyConfig(null, null, null, null) : notifications;
     }
 
     /**
@@ -276,42 +281,47 @@ public record ServerConfig(
 
     public ServerConfig withListen(String newListen) {
         return new ServerConfig(newListen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics, notifications, mail);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, newLimits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics, notifications, mail);
     }
 
     public ServerConfig withTrustedProxies(List<String> proxies) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, proxies, radius, store, metrics);
+                tokens, sessionIdleMinutes, sessionMaxHours, proxies, radius, store, metrics, notifications, mail);
     }
 
     public ServerConfig withUsers(Users newUsers) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, newUsers, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics, notifications, mail);
     }
 
     public ServerConfig withStore(Store newStore) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, newStore, metrics);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, newStore, metrics, notifications, mail);
     }
 
     public ServerConfig withSms(Sms newSms) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, newSms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics, notifications, mail);
     }
 
     public ServerConfig withMetrics(MetricsConfig newMetrics) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, newMetrics);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, newMetrics, notifications, mail);
+    }
+
+    public ServerConfig withNotifications(NotifyConfig newNotifications, MailConfig newMail) {
+        return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, radius, store, metrics, newNotifications, newMail);
     }
 
     public ServerConfig withRadius(Radius newRadius) {
         return new ServerConfig(listen, allowPlainHttp, tls, dataDir, issuer, users, sms, serviceKeyFile, limits,
-                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, newRadius, store, metrics);
+                tokens, sessionIdleMinutes, sessionMaxHours, trustedProxies, newRadius, store, metrics, notifications, mail);
     }
 
     public static ServerConfig load(Path file) throws IOException {
@@ -332,7 +342,7 @@ public record ServerConfig(
                 new Sms(sms.type(), sms.file() == null ? null : base.resolve(sms.file()), sms.http(), sms.template()),
                 serviceKeyFile == null ? null : base.resolve(serviceKeyFile), limits, tokens, sessionIdleMinutes,
                 sessionMaxHours, trustedProxies, radius == null ? null : radius.resolvedAgainst(base),
-                store.resolvedAgainst(base), metrics);
+                store.resolvedAgainst(base), metrics, notifications, mail == null ? null : mail.resolvedAgainst(base));
     }
 
     @Override

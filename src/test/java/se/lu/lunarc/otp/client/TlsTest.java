@@ -39,7 +39,7 @@ class TlsTest {
                 "-storepass", "changeit", "-file", caPem.toString());
         ServerConfig config = new ServerConfig("127.0.0.1:0", false,
                 new ServerConfig.Tls(keystore, "changeit", "PKCS12"), dir.resolve("data"), null, null,
-                new ServerConfig.Sms("file", dir.resolve("outbox.jsonl"), null, null), null, null, null, 0, 0, null, null, null, null);
+                new ServerConfig.Sms("file", dir.resolve("outbox.jsonl"), null, null), null, null, null, 0, 0, null, null, null, null, null, null);
         PasswordHasher hasher = new PasswordHasher();
         server = EnrollmentServer.start(new Backend(config, new FileUserDirectory(List.of(), hasher),
                 new FileSmsGateway(config.sms().file(), Clock.systemUTC()), Clock.systemUTC()));

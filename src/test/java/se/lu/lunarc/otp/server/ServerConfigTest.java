@@ -79,7 +79,7 @@ class ServerConfigTest {
 
     @Test
     void anEmptyConfigTakesTheDefaults() {
-        ServerConfig c = new ServerConfig(null, false, null, null, null, null, null, null, null, null, 0, 0, null, null, null, null);
+        ServerConfig c = new ServerConfig(null, false, null, null, null, null, null, null, null, null, 0, 0, null, null, null, null, null, null);
         assertThat(c.listen()).isEqualTo("127.0.0.1:8443");
         assertThat(c.issuer()).isEqualTo("LUNARC");
         assertThat(c.sessionIdleMinutes()).isEqualTo(15);

@@ -159,6 +159,7 @@ public final class Slapd implements AutoCloseable {
                         new Attribute("objectClass", "inetOrgPerson"), new Attribute("uid", p.uid()),
                         new Attribute("cn", "Person " + p.uid()), new Attribute("sn", p.uid()),
                         new Attribute("mail", p.uid() + "@example.org"), new Attribute("o", "Lund University"),
+                        new Attribute("preferredLanguage", "sv-SE"),
                         new Attribute("userPassword", p.password())));
                 if (p.mobile() != null) {
                     a.add(new Attribute("mobile", p.mobile()));

@@ -128,7 +128,7 @@ public final class TestServer implements AutoCloseable {
                                     java.util.function.UnaryOperator<ServerConfig> adjust) throws Exception {
         ServerConfig config = new ServerConfig("127.0.0.1:0", false, null, dir, "LUNARC", null,
                 new ServerConfig.Sms("file", dir.resolve("sms-outbox.jsonl"), null, null), null, limits, null, 0,
-                0, null, null, null, null);
+                0, null, null, null, null, null, null);
         config = adjust.apply(config);
         TestServer t = new TestServer(dir, new MutableClock(Instant.parse("2026-11-28T10:00:00Z")), config, users);
         t.startServer();
@@ -233,7 +233,9 @@ public final class TestServer implements AutoCloseable {
             JsonNode m = json.readTree(line);
             if (m.get("to").asText().equals(mobile)) {
                 Matcher matcher = CODE.matcher(m.get("text").asText());
-                code = matcher.find() ? matcher.group(1) : null;
+                if (matcher.find()) { // notifications carry no code: the newest code is in the newest message with one
+                    code = matcher.group(1);
+                }
             }
         }
         return code;

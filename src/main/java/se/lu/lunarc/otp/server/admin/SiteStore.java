@@ -2,6 +2,10 @@ package se.lu.lunarc.otp.server.admin;
 
 import se.lu.lunarc.otp.server.ServerConfig;
 import se.lu.lunarc.otp.server.audit.AuditLog;
+import se.lu.lunarc.otp.server.limits.RateLimits;
+import se.lu.lunarc.otp.server.notify.Notifier;
+import se.lu.lunarc.otp.server.sms.SmsGateway;
+import se.lu.lunarc.otp.server.users.UserDirectories;
 import se.lu.lunarc.otp.server.store.Database;
 import se.lu.lunarc.otp.server.store.KeyCheck;
 import se.lu.lunarc.otp.server.store.SecretCipher;
@@ -18,8 +22,8 @@ import java.time.Clock;
  * server never ran (no key, no audit log) is refused, and so is one owned by another user, since SQLite files or an
  * audit log made by, say, root would stop the service from writing them.
  */
-public record SiteStore(ServerConfig config, Database db, SecretCipher cipher, AuditLog audit, String operator)
-        implements AutoCloseable {
+public record SiteStore(ServerConfig config, Database db, SecretCipher cipher, AuditLog audit, String operator,
+                        Notifier notifier) implements AutoCloseable {
 
     /** A command cannot run here; the message says why and what to do. */
     public static final class Unusable extends Exception {
@@ -28,7 +32,7 @@ public record SiteStore(ServerConfig config, Database db, SecretCipher cipher, A
         }
     }
 
-    public static SiteStore open(Path configFile, Clock clock) throws Unusable, IOException, SQLException {
+    public static SiteStore open(Path configFile, Clock clock) throws Exception {
         ServerConfig config = ServerConfig.load(configFile);
         Path data = config.dataDir();
         Path key = data.resolve("secret.key");
@@ -46,8 +50,14 @@ public record SiteStore(ServerConfig config, Database db, SecretCipher cipher, A
         SecretCipher cipher = SecretCipher.fromKeyFile(key);
         Database db = Database.open(config.store(), data, KeyCheck.verification(cipher, key.toString()));
         try {
-            return new SiteStore(config, db, cipher, new AuditLog(auditFile, clock), whoRuns());
-        } catch (RuntimeException | IOException e) {
+            AuditLog audit = new AuditLog(auditFile, clock);
+            // the helpdesk's changes are told to the user like the user's own (a directory of its own: the
+            // process ends with the command)
+            Notifier notifier = config.notifications() == null ? null : Notifier.forSite(config,
+                    UserDirectories.open(config.users()), SmsGateway.of(config, clock), audit, RateLimits.local(clock),
+                    clock);
+            return new SiteStore(config, db, cipher, audit, whoRuns(), notifier);
+        } catch (Exception e) {
             db.close();
             throw e;
         }
@@ -63,6 +73,10 @@ public record SiteStore(ServerConfig config, Database db, SecretCipher cipher, A
     @Override
     public void close() throws Exception {
         try {
+            if (notifier != null) {
+                notifier.close(); // the messages go out before the command ends
+                notifier.directory().close();
+            }
             audit.close();
         } finally {
             db.close();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,12 +33,15 @@ public final class AuditLog implements AutoCloseable {
 
     private record Opened(FileOutputStream out, Object fileKey) {}
 
-    /** Told of each line once it is written: the event and its detail (the metrics count from them). */
+    /** One line as written: what the listeners are told. */
+    public record Line(String event, String user, String address, String tokenId, String detail) {}
+
+    /** Told of each line once it is written (the metrics count from them; the notifications follow them). */
     public interface Listener {
-        void recorded(String event, String detail);
+        void recorded(Line line);
     }
 
-    private volatile Listener listener = (event, detail) -> { };
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public AuditLog(Path file, Clock clock) throws IOException {
         this.file = file;
@@ -96,9 +100,9 @@ public final class AuditLog implements AutoCloseable {
         current.out().close();
     }
 
-    /** Who is told of each line written; one listener, set while the backend is wired. */
+    /** Adds one who is told of each line written, while the backend is wired. */
     public void onRecorded(Listener listener) {
-        this.listener = listener;
+        listeners.add(listener);
     }
 
     public Path file() {
@@ -202,11 +206,14 @@ public final class AuditLog implements AutoCloseable {
             log.error("audit file {} not writable ({}); refusing event {}", file, e.getClass().getSimpleName(), event);
             throw new Unavailable();
         }
-        try {
-            listener.recorded(event, detail);
-        } catch (RuntimeException e) {
-            // counting must never undo what is recorded
-            log.warn("audit listener failed on {}: {}", event, e.getClass().getSimpleName());
+        Line written = new Line(event, user, address, tokenId, detail);
+        for (Listener l : listeners) {
+            try {
+                l.recorded(written);
+            } catch (RuntimeException e) {
+                // counting or notifying must never undo what is recorded
+                log.warn("audit listener failed on {}: {}", event, e.getClass().getSimpleName());
+            }
         }
     }
 }

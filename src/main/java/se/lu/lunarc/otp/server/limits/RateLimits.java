@@ -98,7 +98,8 @@ public final class RateLimits implements AutoCloseable {
         HARDWARE_REGISTER_ADDRESS("hardware-register-address", Key.OTHER),
         RADIUS_CLIENT("radius-client", Key.OTHER),
         RADIUS_USER("radius-user", Key.USER),
-        RADIUS_PASSWORD_STATION("radius-password-station", Key.OTHER);
+        RADIUS_PASSWORD_STATION("radius-password-station", Key.OTHER),
+        NOTIFY_USER("notify-user", Key.USER);
 
         /** What a limiter's keys are. */
         public enum Key {

@@ -127,8 +127,9 @@ public final class ServerMetrics implements AutoCloseable {
      * An event the audit log has just recorded (after its commit): sign-ins, code checks and token changes are
      * counted from the same lines that record them, so the two never disagree.
      */
-    public void recorded(String event, String detail) {
-        switch (event) {
+    public void recorded(se.lu.lunarc.otp.server.audit.AuditLog.Line line) {
+        String detail = line.detail();
+        switch (line.event()) {
             case "login_password_ok" -> signin("password_ok");
             case "login_ok" -> signin("ok");
             case "login_code_failed" -> signin("code_failed");
@@ -141,7 +142,7 @@ public final class ServerMetrics implements AutoCloseable {
             case "token_created", "token_activated", "token_activation_failed", "token_renamed", "token_enabled",
                  "token_disabled", "token_resynced", "token_resync_failed", "token_revoked",
                  "hardware_token_registered", "hardware_token_register_failed", "hardware_token_unassigned" ->
-                    Counter.builder(PREFIX + "token_changes").tag("event", event)
+                    Counter.builder(PREFIX + "token_changes").tag("event", line.event())
                             .description("changes to users' tokens, by the user or the helpdesk").register(registry)
                             .increment();
             default -> { }

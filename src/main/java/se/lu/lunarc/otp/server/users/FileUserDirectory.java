@@ -31,7 +31,7 @@ public final class FileUserDirectory implements UserDirectory {
         Map<String, User> byKey = new java.util.HashMap<>();
         for (User u : users) {
             User previous = byKey.putIfAbsent(key(u.username()), new User(u.username(), u.displayName(), u.email(),
-                    numbers.e164(u.mobile()), u.affiliation(), u.passwordHash()));
+                    numbers.e164(u.mobile()), u.affiliation(), u.passwordHash(), u.language()));
             if (previous != null) {
                 throw new IllegalArgumentException("the users file has \"" + previous.username() + "\" and \""
                         + u.username() + "\", which " + (caseSensitive ? "are the same name"

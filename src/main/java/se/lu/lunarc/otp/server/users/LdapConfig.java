@@ -10,7 +10,7 @@ import java.util.Map;
  * password crosses it. Searches bind as {@code bindDn} with the password in {@code bindPasswordFile}, or
  * anonymously. {@code userFilter}'s {@code {0}} is the username, escaped per RFC 4515. {@code allowedFilter}
  * (for example group membership) decides who may sign in and enroll. {@code attributes} maps displayName,
- * email, phone and affiliation to the directory's attributes, the first with a value winning; and
+ * email, phone, affiliation and language to the directory's attributes, the first with a value winning; and
  * {@code username} to the one attribute that holds the account's name (default {@code uid}), whose value as the
  * entry stores it is the account's identity, whatever case the user typed.
  */
@@ -20,7 +20,8 @@ public record LdapConfig(List<String> url, boolean startTls, Path caBundle, Stri
     public static final Map<String, List<String>> DEFAULT_ATTRIBUTES = Map.of(
             "username", List.of("uid"),
             "displayName", List.of("displayName", "cn"), "email", List.of("mail"),
-            "phone", List.of("mobile", "telephoneNumber"), "affiliation", List.of("o"));
+            "phone", List.of("mobile", "telephoneNumber"), "affiliation", List.of("o"),
+            "language", List.of("preferredLanguage"));
 
     public LdapConfig {
         if (url == null || url.isEmpty()) {

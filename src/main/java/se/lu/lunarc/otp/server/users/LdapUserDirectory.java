@@ -299,7 +299,7 @@ public final class LdapUserDirectory implements UserDirectory {
     /** The user, named by the entry's own identity: her tokens, sessions and limits are kept under it. */
     private User user(SearchResultEntry e) {
         return new User(identity(e), first(e, "displayName"), first(e, "email"), numbers.e164(first(e, "phone")),
-                first(e, "affiliation"), null);
+                first(e, "affiliation"), null, first(e, "language"));
     }
 
     /**

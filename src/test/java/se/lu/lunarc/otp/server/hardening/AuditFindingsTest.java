@@ -76,7 +76,7 @@ class AuditFindingsTest {
         Path empty = dir.resolve("empty-key");
         java.nio.file.Files.createFile(empty);
         ServerConfig withEmpty = new ServerConfig("127.0.0.1:0", false, null, dir.resolve("other"), null, null,
-                null, empty, null, null, 0, 0, null, null, null, null);
+                null, empty, null, null, 0, 0, null, null, null, null, null, null);
         assertThatThrownBy(() -> new Backend(withEmpty, new FileUserDirectory(List.of(), new PasswordHasher()),
                 (to, text) -> { }, java.time.Clock.systemUTC()))
                 .hasMessageContaining("empty or shorter than 32 characters").hasMessageContaining("empty-key");

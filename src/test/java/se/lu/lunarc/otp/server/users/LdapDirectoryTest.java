@@ -82,7 +82,9 @@ class LdapDirectoryTest {
     TestServer serverOn(LdapConfig ldap) throws Exception {
         TestServer started = TestServer.start(dir.resolve("server"),
                 c -> c.withUsers(new ServerConfig.Users("ldap", null, ldap, "SE"))
-                        .withMetrics(new se.lu.lunarc.otp.server.metrics.MetricsConfig("127.0.0.1:0")));
+                        .withMetrics(new se.lu.lunarc.otp.server.metrics.MetricsConfig("127.0.0.1:0"))
+                        .withNotifications(new se.lu.lunarc.otp.server.notify.NotifyConfig("en", null, null, null),
+                                null));
         proxy = new LoopbackProxy(started.server().baseUri());
         return started.behind(proxy);
     }
@@ -121,6 +123,12 @@ class LdapDirectoryTest {
         var created = c.createToken("Phone");
         c.activate(created.token().id(), server.codeNow(created));
         assertThat(c.tokens()).extracting(t -> t.status()).containsExactly("active");
+        // told of it in the language the directory gives (preferredLanguage sv-SE), not the site's English
+        for (int i = 0; i < 50 && !Files.readString(server.config.sms().file()).contains("registrerades"); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(server.config.sms().file()))
+                .contains("LUNARC: en autentiserare registrerades på ditt konto av dig (från 127.0.0.1)");
         // the directory was asked, not a copy: the service account cannot even read a password
         assertThat(server.backend().users().find("carol").orElseThrow().passwordHash()).isNull();
         assertThat(Files.readString(dir.resolve("server/audit.jsonl"))).doesNotContain("carol-pw")
