@@ -29,7 +29,8 @@ rm -rf "$out" "$work" "$top/target/jpackage" "$top/target/runtime" "$top/target/
 mkdir -p "$out" "$work"
 
 # The jars a part needs: its own, then whatever jdeps finds they use, recursively; plus what is found at run
-# time only (logback through SLF4J's ServiceLoader; the SQLite JDBC driver through DriverManager).
+# time only (logback through SLF4J's ServiceLoader; the SQLite JDBC driver through DriverManager; Angus Mail and
+# Activation, the implementations Jakarta Mail finds through its ServiceLoader).
 closure() { # closure OUTDIR JAR... (with extra jars by name pattern in $extra)
   local dest=$1; shift
   mkdir -p "$dest"
@@ -117,13 +118,13 @@ fi
 # ---- the server package ----------------------------------------------------------------------------------
 srv=$work/server
 sapp=$srv/usr/lib/lunarc-otp-server
-extra="logback-classic-*.jar logback-core-*.jar sqlite-jdbc-*.jar" \
+extra="logback-classic-*.jar logback-core-*.jar sqlite-jdbc-*.jar angus-mail-*.jar angus-activation-*.jar" \
   closure "$sapp/lib" lunarc-otp-server.jar lunarc-otp-common.jar
 # sqlite-jdbc carries native libraries for every platform; these packages are for Linux on x86-64
 sqlite=$(ls "$sapp"/lib/sqlite-jdbc-*.jar)
 zip -q -d "$sqlite" $(unzip -Z1 "$sqlite" | grep '^org/sqlite/native/' | grep -v '^org/sqlite/native/Linux/x86_64/' \
   | grep -v '/$') >/dev/null
-runtime "$sapp/runtime" "$(modules_of "$sapp/lib"),jdk.crypto.ec,jdk.localedata,java.sql,java.naming,jdk.naming.dns" ""
+runtime "$sapp/runtime" "$(modules_of "$sapp/lib"),jdk.crypto.ec,jdk.localedata,java.sql,java.naming,jdk.naming.dns,jdk.crypto.cryptoki" ""
 install -D -m 755 "$top/packaging/bin/lunarc-otp-server" "$sapp/bin/lunarc-otp-server"
 install -D -m 644 "$top/packaging/config/server.example.yaml" "$srv/etc/lunarc-otp/server.example.yaml"
 install -D -m 644 "$top/packaging/config/users.example.yaml" "$srv/etc/lunarc-otp/users.example.yaml"

@@ -3,7 +3,8 @@
 # XDG menu implementation over the unpacked desktop .deb, the packaged launcher starting the wizard with no JDK
 # on the PATH, each package installed on its own (as root) with its runtime and archive working, the server's
 # unit and sandbox, and the .rpms' files and dependencies. Prints the sizes. Needs desktop-file-utils,
-# python3-xdg, xvfb, rpm, systemd (systemd-analyze), python3-seccomp. Exits non-zero on the first failure.
+# python3-xdg, xvfb, rpm, systemd (systemd-analyze), python3-seccomp, python3-aiosmtpd, softhsm2. Exits non-zero on
+# the first failure.
 set -euo pipefail
 # (a grep that stops reading early would fail its pipeline under pipefail: the checks read all the output)
 top=$(pwd)
@@ -154,8 +155,45 @@ if [ "$(id -u)" = 0 ] && [ ! -e /usr/lib/lunarc-otp ] && [ ! -e /usr/lib/lunarc-
   sed 's/^dataDir: data$/dataDir: fresh/' "$work/srv/server.yaml" > "$work/srv/fresh.yaml"
   lunarc-otp-server restore --config "$work/srv/fresh.yaml" --from "$work/srv/backup" > "$work/srv/restore.out" 2>&1 \
     || fail "restore with the old key: $(cat "$work/srv/restore.out")"
+  # notifications: the packaged runtime sends mail (Jakarta Mail found at run time) to a relay on localhost
+  smtp_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$work/srv/maildir" \
+    > "$work/srv/smtp.log" 2>&1 &
+  smtp=$!
+  sleep 1
+  printf 'notifications: {language: sv}\nmail: {host: 127.0.0.1, port: %s, starttls: none, from: otp@example.org}\n' \
+    "$smtp_port" >> "$work/srv/server.yaml"
+  lunarc-otp-server admin notify-test anna --config "$work/srv/server.yaml" > "$work/srv/notify.out" 2>&1 \
+    || { kill "$smtp"; fail "notify-test through the packaged server: $(cat "$work/srv/notify.out")"; }
+  kill "$smtp"; wait "$smtp" 2>/dev/null || true
+  grep -rqs 'ett test av meddelandena' "$work/srv/maildir/new" || fail "no test mail arrived: $(cat "$work/srv/notify.out")"
+  grep -q 'ett test av meddelandena' "$work/srv/outbox.jsonl" || fail "no test SMS in the outbox"
+  # the store key in a PKCS#11 token (SoftHSM2) through the runtime's SunPKCS11: start, restart, rotate
+  export SOFTHSM2_CONF="$work/hsm/softhsm2.conf"
+  mkdir -p "$work/hsm/tokens"
+  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$work/hsm/tokens" > "$SOFTHSM2_CONF"
+  slot=$(softhsm2-util --init-token --free --label check --so-pin 87654321 --pin 12345678 | sed -n 's/.*reassigned to slot \([0-9]*\).*/\1/p')
+  [ -n "$slot" ] || fail "softhsm2-util did not make a token"
+  printf '12345678\n' > "$work/hsm/pin"
+  mkdir -p "$work/hsm/srv"
+  cp "$work/srv/users.yaml" "$work/hsm/srv/users.yaml"
+  printf 'listen: 127.0.0.1:0\ndataDir: data\nusers: {file: users.yaml}\nsms: {type: file, file: outbox.jsonl}\nstore:\n  key: pkcs11\n  pkcs11: {library: /usr/lib/softhsm/libsofthsm2.so, slot: %s, label: check-key, pinFile: %s}\n' \
+    "$slot" "$work/hsm/pin" > "$work/hsm/srv/server.yaml"
+  for run in first again; do
+    /usr/bin/lunarc-otp-server --config "$work/hsm/srv/server.yaml" > "$work/hsm/srv/out" 2>&1 &
+    srv=$!
+    for _ in $(seq 1 60); do grep -q '^Listening on ' "$work/hsm/srv/out" && break; sleep 0.5; done
+    grep -q '^Listening on ' "$work/hsm/srv/out" || { kill "$srv"; fail "the packaged server on the HSM key ($run): $(cat "$work/hsm/srv/out")"; }
+    if [ "$run" = first ]; then
+      lunarc-otp-server rotate-key --config "$work/hsm/srv/server.yaml" > "$work/hsm/rotate.out" 2>&1 \
+        || { kill "$srv"; fail "rotate-key in the HSM: $(cat "$work/hsm/rotate.out")"; }
+    fi
+    kill "$srv"; wait "$srv" 2>/dev/null || true
+  done
+  grep -q '^pkcs11:label=check-key-' "$work/hsm/srv/data/secret.key" || fail "the data folder does not name the rotated HSM key"
+  unset SOFTHSM2_CONF
   dpkg -P lunarc-otp-server >/dev/null
-  ok "the server package installs alone: under the unit's system-call filter its launcher serves /metrics, backs up, reloads on SIGHUP, rotates its key; restore; no JavaFX, no GTK, a service account"
+  ok "the server package installs alone: under the unit's system-call filter its launcher serves /metrics, backs up, reloads on SIGHUP, rotates its key; restore; notify-test by SMS and mail; the key in SoftHSM2, restarted and rotated; no JavaFX, no GTK, a service account"
 else
   echo "skip: installing the packages needs root and neither package installed on this machine"
 fi

@@ -59,7 +59,7 @@ public final class Backend implements AutoCloseable {
         this.sms = new MeteredSms(sms, metrics);
         Path data = config.dataDir();
         PrivateFiles.createPrivateFolder(data);
-        SecretCipher cipher = SecretCipher.fromKeyFile(data.resolve("secret.key"));
+        SecretCipher cipher = SecretCipher.forStore(config.store(), data.resolve("secret.key"), clock);
         this.db = Database.open(config.store(), data,
                 KeyCheck.verification(cipher, data.resolve("secret.key").toString()));
         db.observe(metrics::store);

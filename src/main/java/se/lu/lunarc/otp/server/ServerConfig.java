@@ -61,21 +61,56 @@ public record ServerConfig(
      * Where tokens and the security state live: {@code type: sqlite} (the default: one file in the data folder,
      * nothing to run) or {@code type: postgresql}, shared by every node, at {@code url} (a JDBC URL) as
      * {@code user} with the password in {@code passwordFile}, through a pool of {@code poolSize} connections.
+     * {@code key} is where the key that seals token secrets lives: {@code file} (secret.key in the data folder, the
+     * default) or {@code pkcs11}, a key in the token {@code pkcs11} names.
      */
-    public record Store(String type, String url, String user, Path passwordFile, int poolSize) {
+    public record Store(String type, String url, String user, Path passwordFile, int poolSize, String key,
+                        Pkcs11 pkcs11) {
         public Store {
             type = type == null ? "sqlite" : type;
             poolSize = poolSize <= 0 ? 10 : poolSize;
+            key = key == null ? "file" : key;
             if (!type.equals("sqlite") && !type.equals("postgresql")) {
                 throw new IllegalArgumentException("store.type must be sqlite or postgresql, not " + type);
             }
             if (type.equals("postgresql") && (url == null || !url.startsWith("jdbc:postgresql:"))) {
                 throw new IllegalArgumentException("store.url must be a jdbc:postgresql:// URL for store.type postgresql");
             }
+            if (!key.equals("file") && !key.equals("pkcs11")) {
+                throw new IllegalArgumentException("store.key must be file or pkcs11, not " + key);
+            }
+            if (key.equals("pkcs11") && pkcs11 == null) {
+                throw new IllegalArgumentException("store.key: pkcs11 needs a store.pkcs11 block: library, slot, "
+                        + "label and pinFile");
+            }
+        }
+
+        public Store(String type, String url, String user, Path passwordFile, int poolSize) {
+            this(type, url, user, passwordFile, poolSize, null, null);
         }
 
         Store resolvedAgainst(Path base) {
-            return new Store(type, url, user, passwordFile == null ? null : base.resolve(passwordFile), poolSize);
+            return new Store(type, url, user, passwordFile == null ? null : base.resolve(passwordFile), poolSize, key,
+                    pkcs11 == null ? null : new Pkcs11(base.resolve(pkcs11.library()).toString(), pkcs11.slot(),
+                            pkcs11.label(), base.resolve(pkcs11.pinFile())));
+        }
+    }
+
+    /**
+     * A PKCS#11 token holding the store key: the module's {@code library} (for SoftHSM2
+     * /usr/lib/softhsm/libsofthsm2.so), the token's {@code slot} id, the key's {@code label}, and the user PIN alone
+     * in {@code pinFile}.
+     */
+    public record Pkcs11(String library, long slot, String label, Path pinFile) {
+        public Pkcs11 {
+            if (library == null || library.isBlank() || pinFile == null) {
+                throw new IllegalArgumentException("store.pkcs11 needs library and pinFile");
+            }
+            label = label == null || label.isBlank() ? "lunarc-otp-store" : label;
+            if (!label.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException("store.pkcs11.label may hold letters, digits, '.', '_' and '-' "
+                        + "(at most 64), not " + label);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         description = "Helpdesk commands: a user's tokens, revoking one, lifting a user's lockouts, joining "
                 + "spellings of one name. Each is "
                 + "audited with the operating-system user who ran it.",
-        subcommands = {AdminTokensCommand.class, UnlockCommand.class, IdentitiesCommand.class})
+        subcommands = {AdminTokensCommand.class, UnlockCommand.class, IdentitiesCommand.class,
+                NotifyTestCommand.class})
 public final class AdminCommand {
 }

@@ -39,7 +39,7 @@ public final class RotateKeyCommand implements Callable<Integer> {
             Path key = site.config().dataDir().resolve("secret.key");
             Path next = key.resolveSibling(key.getFileName() + SecretCipher.NEXT);
             boolean shared = !site.config().store().type().equals("sqlite");
-            boolean made = SecretCipher.makeNextKey(key);
+            boolean made = SecretCipher.makeNextKey(key, site.cipher().hsm());
             if (prepare || (made && shared)) {
                 String text = (made ? "Made the new key " : "The new key is already there: ") + next + ". Copy it "
                         + "to the data folder of every node (owner " + Files.getOwner(key).getName() + ", mode 0600; "
@@ -49,7 +49,7 @@ public final class RotateKeyCommand implements Callable<Integer> {
                 return 0;
             }
             long t0 = System.nanoTime();
-            SecretCipher cipher = SecretCipher.fromKeyFile(key); // the old key and the new one
+            SecretCipher cipher = SecretCipher.fromKeyFile(key, site.cipher().hsm()); // the old key and the new one
             int resealed = 0;
             KeyRotation.Pass pass = null;
             for (int i = 0; i < PASSES && (pass == null || pass.leftBehind() > 0); i++) {

@@ -47,7 +47,7 @@ public record SiteStore(ServerConfig config, Database db, SecretCipher cipher, A
             throw new Unusable(data + " belongs to " + owner + ": run this as that user (sudo -u " + owner + " …), "
                     + "so that every file stays the service's");
         }
-        SecretCipher cipher = SecretCipher.fromKeyFile(key);
+        SecretCipher cipher = SecretCipher.forStore(config.store(), key, clock);
         Database db = Database.open(config.store(), data, KeyCheck.verification(cipher, key.toString()));
         try {
             AuditLog audit = new AuditLog(auditFile, clock);

@@ -82,7 +82,7 @@ public final class RestoreCommand implements Callable<Integer> {
         Files.copy(from.resolve(DB), incoming, StandardCopyOption.REPLACE_EXISTING);
         PrivateFiles.restrict(incoming);
         try {
-            String problem = check(incoming, key);
+            String problem = check(incoming, key, config.store(), options.clock);
             if (problem != null) {
                 return options.refuse("Nothing restored: " + problem);
             }
@@ -123,8 +123,9 @@ public final class RestoreCommand implements Callable<Integer> {
     }
 
     /** Null when the copy opens with this folder's key and passes SQLite's integrity check, else why not. */
-    private static String check(Path copy, Path key) throws IOException {
-        SecretCipher cipher = SecretCipher.fromKeyFile(key);
+    private static String check(Path copy, Path key, ServerConfig.Store store, java.time.Clock clock)
+            throws IOException {
+        SecretCipher cipher = SecretCipher.forStore(store, key, clock);
         try (Database db = Database.open(copy, KeyCheck.verification(cipher, key.toString()))) {
             String integrity = db.integrityCheck();
             return integrity.equals("ok") ? null : "the backup's store fails SQLite's integrity check: " + integrity;

@@ -16,7 +16,7 @@ record Notice(String subject, String text) {
     /** What changed, as the audit log's events say it. */
     enum Change {
         ADDED("added"), REGISTERED("registered"), REVOKED("revoked"), DEACTIVATED("deactivated"),
-        UNASSIGNED("unassigned"), REPLAYED("replayed"), SMS_LOGIN("smsLogin");
+        UNASSIGNED("unassigned"), REPLAYED("replayed"), SMS_LOGIN("smsLogin"), TEST("test");
 
         final String key;
 
@@ -46,7 +46,7 @@ record Notice(String subject, String text) {
                 ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
         String when = TIME.format(at);
         String how = switch (change) {
-            case REPLAYED, SMS_LOGIN -> format(b, "notify.at", locale, when);
+            case REPLAYED, SMS_LOGIN, TEST -> format(b, "notify.at", locale, when);
             default -> byHelpdesk ? format(b, "notify.byHelpdesk", locale, when)
                     : format(b, "notify.byYou", locale, address == null ? "?" : address, when);
         };

@@ -90,16 +90,27 @@ public final class Notifier implements AuditLog.Listener, AutoCloseable {
         }
     }
 
-    private void tell(AuditLog.Line line, Notice.Change change, boolean byHelpdesk, Instant at) {
+    /**
+     * Sends a test message to {@code user} now, on this thread (the helpdesk's {@code admin notify-test}); what
+     * was sent, as audited, or why nothing was.
+     */
+    public String test(String user) {
+        String outcome = tell(new AuditLog.Line("notification_test", user, "cli", null, null), Notice.Change.TEST,
+                true, clock.instant());
+        return outcome == null ? "no such user in the directory" : outcome;
+    }
+
+    private String tell(AuditLog.Line line, Notice.Change change, boolean byHelpdesk, Instant at) {
         String user = line.user();
         try {
             if (!perUser.tryTake(user)) {
                 audit.record("user_notification_throttled", user, null, line.tokenId(), "change=" + change.key);
-                return;
+                return "throttled: " + user + " had " + config.perUser().attempts() + " messages within "
+                        + config.perUser().windowSeconds() + " s";
             }
             User u = users.find(user).orElse(null);
             if (u == null) {
-                return; // gone from the directory: nobody to tell
+                return null; // gone from the directory: nobody to tell
             }
             Notice notice = Notice.of(change, byHelpdesk, line.address(), at, config.contact(), language(u));
             List<String> sent = new ArrayList<>();
@@ -122,15 +133,17 @@ public final class Notifier implements AuditLog.Listener, AutoCloseable {
                     log.warn("notification by e-mail to {} failed: {}", user, e.getMessage());
                 }
             }
+            String detail = "change=" + change.key + " by=" + (byHelpdesk ? "helpdesk" : "user")
+                    + " sent=" + String.join(",", sent) + (failed.isEmpty() ? "" : " failed=" + String.join(",", failed));
             audit.record(failed.isEmpty() ? "user_notified" : "user_notification_failed", user, null,
-                    line.tokenId(), "change=" + change.key + " by=" + (byHelpdesk ? "helpdesk" : "user")
-                            + " sent=" + String.join(",", sent) + (failed.isEmpty() ? "" : " failed="
-                            + String.join(",", failed)));
+                    line.tokenId(), detail);
+            return detail;
         } catch (RuntimeException e) {
             // the directory or the store is down: the change stands; the message is lost, and said so
             log.warn("notification to {} not sent: {}", user, e.getClass().getSimpleName());
             audit.record("user_notification_failed", user, null, line.tokenId(), "change=" + change.key
                     + " reason=" + e.getClass().getSimpleName());
+            return "failed: " + e.getClass().getSimpleName();
         }
     }
 

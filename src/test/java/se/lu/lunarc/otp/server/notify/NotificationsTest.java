@@ -127,6 +127,15 @@ class NotificationsTest {
                         .startsWith("LUNARC: an authenticator was revoked from your account by the helpdesk at ");
                 smtp.awaitMessages(4);
 
+                // the administrator's check that both channels work
+                CliRun test = CliRun.of(List.of("server", "admin", "notify-test"), "alice", "--config",
+                        config.toString());
+                assertThat(test.exit()).as(test.err()).isZero();
+                assertThat(test.out()).contains("Test notification to alice: change=test by=helpdesk sent=sms,mail");
+                assertThat(awaitNotifications(server, ALICE_MOBILE, 5).get(4))
+                        .startsWith("LUNARC: a test of the messages that tell you when your authenticators change");
+                smtp.awaitMessages(5);
+
                 String audit = auditOf(server);
                 assertThat(audit).contains("\"event\":\"user_notified\"", "change=added by=user sent=sms,mail",
                         "change=replayed", "change=revoked by=helpdesk sent=sms,mail")
