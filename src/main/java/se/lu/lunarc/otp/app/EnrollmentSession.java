@@ -272,37 +272,12 @@ public final class EnrollmentSession {
 
     /** The user's signed-in sessions: this one first, then the others oldest first (ASVS 3.3.3). */
     public Request<List<SessionInfo>> sessions() {
-        return request(() -> thisOneFirst(client.get().sessions()), read -> { });
+        return request(() -> SignedInSessions.read(client.get()), read -> { });
     }
-
-    private static List<SessionInfo> thisOneFirst(List<SessionInfo> sessions) {
-        List<SessionInfo> ordered = new java.util.ArrayList<>(sessions);
-        ordered.sort(java.util.Comparator.comparing(s -> !s.current())); // a stable sort: the rest keep their order
-        return List.copyOf(ordered);
-    }
-
-    /** What ending the other sessions did: how many it ended, and the sessions as they are now. */
-    public record EndedOthers(int ended, List<SessionInfo> sessions) {}
 
     /** Ends every session of the user but this one, then reads the list again. */
-    public Request<EndedOthers> endOtherSessions() {
-        return request(() -> {
-            EnrollmentClient c = client.get();
-            int ended = 0;
-            for (SessionInfo s : c.sessions()) {
-                if (!s.current()) {
-                    try {
-                        c.endSession(s.id());
-                        ended++;
-                    } catch (ApiException e) {
-                        if (!e.is(se.lu.lunarc.otp.api.ErrorCode.NOT_FOUND)) { // it ended by itself meanwhile
-                            throw e;
-                        }
-                    }
-                }
-            }
-            return new EndedOthers(ended, thisOneFirst(c.sessions()));
-        }, done -> { });
+    public Request<SignedInSessions.EndedOthers> endOtherSessions() {
+        return request(() -> SignedInSessions.endOthers(client.get()), done -> { });
     }
 
     /** Ends the session on the server; the sign-in is next, with nothing of the user kept. */
@@ -400,7 +375,6 @@ public final class EnrollmentSession {
             return;
         }
         forgetKey();
-        activating = null;
     }
 
     private void forgetKey() {

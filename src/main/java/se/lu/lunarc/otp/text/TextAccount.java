@@ -107,7 +107,7 @@ final class TextAccount {
         }
         d.say(d.t("text.sessionsMenu"));
         if (d.ask("> ").equalsIgnoreCase("e")) {
-            EnrollmentSession.EndedOthers done = session.endOtherSessions().complete();
+            var done = session.endOtherSessions().complete();
             d.say(d.t("sessions.ended", done.ended()));
         }
     }

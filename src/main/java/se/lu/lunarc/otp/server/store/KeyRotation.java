@@ -30,7 +30,30 @@ public final class KeyRotation {
 
     /** One pass over every sealed secret; {@code leftBehind} counts those that were still not under the newest key. */
     public static Pass resealAll(Database db, SecretCipher cipher) throws SQLException {
-        int resealed = 0;
+        int[] resealed = {0};
+        eachPage(db, (t, rows) -> {
+            try {
+                resealed[0] += db.inTransaction(c -> reseal(c, t, rows, cipher));
+            } catch (SQLException e) {
+                if (!Transactions.isConflict(e)) {
+                    throw e;
+                }
+                // logins kept touching these rows: one row per transaction, each retried on its own
+                for (Object[] row : rows) {
+                    resealed[0] += db.inTransaction(c -> reseal(c, t, List.<Object[]>of(row), cipher));
+                }
+            }
+        });
+        return new Pass(resealed[0], countNotNewest(db, cipher));
+    }
+
+    /** What is done with each page of a table's sealed secrets (id, secret), in order of id. */
+    private interface PageWork {
+        void take(Sealed table, List<Object[]> rows) throws SQLException;
+    }
+
+    /** Every sealed secret, a page of {@link #BATCH} rows at a time, each page read on its own. */
+    private static void eachPage(Database db, PageWork work) throws SQLException {
         for (Sealed t : SEALED) {
             String after = "";
             while (true) {
@@ -40,20 +63,9 @@ public final class KeyRotation {
                     break;
                 }
                 after = (String) rows.get(rows.size() - 1)[0];
-                try {
-                    resealed += db.inTransaction(c -> reseal(c, t, rows, cipher));
-                } catch (SQLException e) {
-                    if (!Transactions.isConflict(e)) {
-                        throw e;
-                    }
-                    // logins kept touching these rows: one row per transaction, each retried on its own
-                    for (Object[] row : rows) {
-                        resealed += db.inTransaction(c -> reseal(c, t, List.<Object[]>of(row), cipher));
-                    }
-                }
+                work.take(t, rows);
             }
         }
-        return new Pass(resealed, countNotNewest(db, cipher));
     }
 
     private static int reseal(java.sql.Connection c, Sealed t, List<Object[]> rows, SecretCipher cipher)
@@ -79,22 +91,13 @@ public final class KeyRotation {
 
     /** Sealed secrets not under the newest key. */
     public static int countNotNewest(Database db, SecretCipher cipher) throws SQLException {
-        int left = 0;
-        for (Sealed t : SEALED) {
-            String after = "";
-            while (true) {
-                String from = after;
-                List<Object[]> rows = db.read(c -> page(c, t, from));
-                if (rows.isEmpty()) {
-                    break;
-                }
-                after = (String) rows.get(rows.size() - 1)[0];
-                for (Object[] row : rows) {
-                    left += cipher.sealedWithNewest((byte[]) row[1], t.binding() + row[0]) ? 0 : 1;
-                }
+        int[] left = {0};
+        eachPage(db, (t, rows) -> {
+            for (Object[] row : rows) {
+                left[0] += cipher.sealedWithNewest((byte[]) row[1], t.binding() + row[0]) ? 0 : 1;
             }
-        }
-        return left;
+        });
+        return left[0];
     }
 
     /** Seals the key check's marker with the newest key: only nodes holding it start from now on. */
