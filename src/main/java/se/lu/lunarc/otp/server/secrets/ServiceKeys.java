@@ -71,8 +71,9 @@ public final class ServiceKeys {
             keys.add(key.getBytes(StandardCharsets.US_ASCII));
         }
         if (keys.isEmpty()) {
-            throw new IllegalArgumentException("the service key file " + file + " holds no key: delete the file to "
-                    + "have a new key made at start, or write at least " + MIN_LENGTH + " random characters into it");
+            throw new IllegalArgumentException("the service key in " + file + " is empty or shorter than " + MIN_LENGTH
+                    + " characters (the file holds no key): delete the file to have a new key made at start, or "
+                    + "write at least " + MIN_LENGTH + " random characters into it");
         }
         return List.copyOf(keys);
     }

@@ -44,9 +44,10 @@ class AsvsTableTest {
                 assertThat(row.group(3).strip()).as(row.group(1) + " needs its reason").hasSizeGreaterThan(10);
             }
         }
-        // V2.2 (7), V2.7 (6), V2.8 (7) and V3 (20) of ASVS 4.0.3, each once; and the rows of V7 (7) and V11 (2)
-        // that the rules on refusals and limits touch
-        assertThat(rows).doesNotHaveDuplicates().hasSize(49);
+        // V2.2 (7), V2.7 (6), V2.8 (7) and V3 (20) of ASVS 4.0.3, each once; the rows of V7 (7) and V11 (2)
+        // that the rules on refusals and limits touch; and V6.4 (2), secret management
+        assertThat(rows).doesNotHaveDuplicates().hasSize(51);
+        assertThat(rows).contains("6.4.1", "6.4.2");
         assertThat(rows).contains("7.1.3", "7.3.3", "11.1.4");
         assertThat(rows).contains("2.2.1", "2.7.5", "2.8.4", "3.3.2", "3.7.1");
         assertThat(met).isGreaterThan(20);
