@@ -102,7 +102,19 @@ class HangupReloadTest {
                     throw new IllegalStateException(e);
                 }
             });
-            while (answered.get() < 5) {
+            // and the login bridge keeps calling /validate with the old key meanwhile: never refused
+            AtomicInteger keyRefused = new AtomicInteger();
+            AtomicInteger keyTaken = new AtomicInteger();
+            CompletableFuture<Void> bridge = CompletableFuture.runAsync(() -> {
+                try {
+                    while (!stop.get()) {
+                        (keyAccepted(http, OLD_KEY) ? keyTaken : keyRefused).incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            while (answered.get() < 5 || keyTaken.get() < 5) {
                 Thread.sleep(20);
             }
             for (int i = 1; i <= 5; i++) {
@@ -111,7 +123,9 @@ class HangupReloadTest {
             }
             stop.set(true);
             nas.join();
+            bridge.join();
             assertThat(unanswered.get()).as("requests dropped across 5 reloads").isZero();
+            assertThat(keyRefused.get()).as("validate calls with the old key refused across 5 reloads").isZero();
             assertThat(answered.get()).isGreaterThan(5);
             assertThat(keyAccepted(http, NEW_KEY)).as("the new key").isTrue();
             assertThat(keyAccepted(http, OLD_KEY)).as("the old key, until its line goes").isTrue();

@@ -94,15 +94,23 @@ class NotificationsTest {
                 assertThat(body(mails.get(0)) + body(mails.get(1))).contains("was added to your account by you",
                         "was registered to your account by you");
 
+                // the user deactivates it in the wizard, then turns it on again
+                var alice = server.signedIn("alice");
+                alice.disable(phone.token().id());
+                assertThat(awaitNotifications(server, ALICE_MOBILE, 3).get(2))
+                        .startsWith("LUNARC: an authenticator on your account was deactivated by you (from 127.0.0.1)");
+                smtp.awaitMessages(3);
+                alice.enable(phone.token().id());
+
                 // a code used twice: refused, and the holder told
                 String code = server.codeNow(phone);
                 String key = server.serviceKey();
                 assertThat(server.client().validate(key, "alice", code, "10.1.1.1").accepted()).isTrue();
                 assertThat(server.client().validate(key, "alice", code, "10.1.1.2").reason())
                         .isEqualTo("code_replayed");
-                assertThat(awaitNotifications(server, ALICE_MOBILE, 3).get(2))
+                assertThat(awaitNotifications(server, ALICE_MOBILE, 4).get(3))
                         .startsWith("LUNARC: a code from your authenticator was used a second time and refused at ");
-                assertThat(smtp.awaitMessages(3)).anyMatch(m -> {
+                assertThat(smtp.awaitMessages(4)).anyMatch(m -> {
                     try {
                         return m.getSubject().equals("LUNARC: a code of yours was used twice");
                     } catch (Exception e) {
@@ -123,22 +131,22 @@ class NotificationsTest {
                 CliRun revoked = CliRun.of(List.of("server", "admin", "tokens", "revoke"), phone.token().id(),
                         "--config", config.toString());
                 assertThat(revoked.exit()).as(revoked.err()).isZero();
-                assertThat(awaitNotifications(server, ALICE_MOBILE, 4).get(3))
+                assertThat(awaitNotifications(server, ALICE_MOBILE, 5).get(4))
                         .startsWith("LUNARC: an authenticator was revoked from your account by the helpdesk at ");
-                smtp.awaitMessages(4);
+                smtp.awaitMessages(5);
 
                 // the administrator's check that both channels work
                 CliRun test = CliRun.of(List.of("server", "admin", "notify-test"), "alice", "--config",
                         config.toString());
                 assertThat(test.exit()).as(test.err()).isZero();
                 assertThat(test.out()).contains("Test notification to alice: change=test by=helpdesk sent=sms,mail");
-                assertThat(awaitNotifications(server, ALICE_MOBILE, 5).get(4))
+                assertThat(awaitNotifications(server, ALICE_MOBILE, 6).get(5))
                         .startsWith("LUNARC: a test of the messages that tell you when your authenticators change");
-                smtp.awaitMessages(5);
+                smtp.awaitMessages(6);
 
                 String audit = auditOf(server);
                 assertThat(audit).contains("\"event\":\"user_notified\"", "change=added by=user sent=sms,mail",
-                        "change=replayed", "change=revoked by=helpdesk sent=sms,mail")
+                        "change=deactivated by=user sent=sms,mail", "change=replayed", "change=revoked by=helpdesk sent=sms,mail")
                         .doesNotContain("LUNARC: an authenticator", "support@lunarc.example");
             }
         }
