@@ -69,6 +69,9 @@ class ValidateBenchmark {
             }
             System.out.printf("bench: validate, %d cores, %d users with a token, %d s per level, metrics %s%n",
                     Runtime.getRuntime().availableProcessors(), USERS, MEASURE_MS / 1000, metrics ? "on" : "off");
+            double lone = loneWriter(server, users, tokens, serial);
+            System.out.printf("bench: lone writer (a validate's write transaction, one thread, each commit "
+                    + "alone): %6.0f commits/s%n", lone);
             for (int clients : new int[] {1, 16, 64}) {
                 Figures v = run(server.server().port(), clients, n -> {
                     int u = n % USERS;
@@ -81,10 +84,52 @@ class ValidateBenchmark {
                 System.out.printf("bench: %2d clients: validate %6.0f calls/s (p50 %5.2f ms, p99 %6.2f ms); bare handler "
                                 + "%6.0f calls/s (p50 %5.2f ms, p99 %6.2f ms); ratio %.2f%n", clients, v.perSecond(), v.p50(),
                         v.p99(), b.perSecond(), b.p50(), b.p99(), v.perSecond() / b.perSecond());
+                if (clients == 64) {
+                    System.out.printf("bench: goal at 64 clients: throughput %.2f x the lone writer (at least 1.00), "
+                            + "p99 %.1f ms (at most 25)%n", v.perSecond() / lone, v.p99());
+                }
             }
         } finally {
             bare.stop();
         }
+    }
+
+    /**
+     * The store's own limit: one thread committing, one at a time, the transaction a {@code /validate} of a second
+     * use writes (the source's state read, the token marked replayed, the failure counted), back to back. Each
+     * commit is durable on its own ({@code synchronous=FULL}): the rate a lone writer gets.
+     */
+    static double loneWriter(TestServer server, List<String> users, List<CreatedToken> tokens, AtomicInteger serial)
+            throws Exception {
+        var db = server.backend().db();
+        var store = new se.lu.lunarc.otp.server.store.TokenStore(db.dialect());
+        var codes = se.lu.lunarc.otp.server.store.SourceFailures.CODES;
+        long now = server.clock.instant().getEpochSecond();
+        long start = System.currentTimeMillis();
+        long measureFrom = start + WARM_MS;
+        long end = measureFrom + MEASURE_MS;
+        int commits = 0;
+        while (true) {
+            long t = System.currentTimeMillis();
+            if (t >= end) {
+                break;
+            }
+            int n = serial.getAndIncrement();
+            String user = users.get(n % USERS);
+            String token = tokens.get(n % USERS).token().id();
+            String source = "10.200." + (n / 250 % 250) + "." + (n % 250);
+            db.inTransaction(c -> {
+                var state = codes.read(c, user, source);
+                store.markReplayed(c, token, now);
+                codes.save(c, user, source, new se.lu.lunarc.otp.server.store.SourceFailures.State(
+                        state.failures() + 1, now, state.lastSuccessEpochSecond()));
+                return null;
+            });
+            if (t >= measureFrom) {
+                commits++;
+            }
+        }
+        return commits / (MEASURE_MS / 1000.0);
     }
 
     /** GET /metrics once a second until closed, on a thread of its own. */

@@ -18,11 +18,11 @@ import java.sql.Statement;
 /**
  * The store: the SQLite file in the data folder (WAL), or a PostgreSQL database shared by every node, brought to
  * the newest schema on open ({@link Migrations}). Writes run in one transaction each ({@link Transactions}): on
- * SQLite through the one writing connection, one at a time; on PostgreSQL SERIALIZABLE and run again on a
+ * SQLite through the one writing connection, from one thread that commits what is waiting together (group
+ * commit, {@link SqliteWriter}), first come first served; on PostgreSQL SERIALIZABLE and run again on a
  * conflict, so a decision read and written in one transaction holds across nodes. Reads that decide nothing by
- * themselves ({@link #read}) go through their own connections, beside the writer ({@link Pools}). (Committing
- * writes in groups from one writer thread was tried on SQLite: in WAL mode with {@code synchronous=NORMAL} a
- * commit does not wait for the disk, and the hand-over between threads cost more than the commits it saved.)
+ * themselves ({@link #read}) go through their own connections, beside the writer ({@link Pools}). SQLite runs
+ * with {@code synchronous=FULL}: a commit is on disk before any caller in it is answered.
  */
 public final class Database implements AutoCloseable {
     /** The SQL that differs between the two databases. */
@@ -48,7 +48,11 @@ public final class Database implements AutoCloseable {
     /** SQLite: the one writing connection's pool, and that connection. PostgreSQL: the pool, and null. */
     private final DataSource writing;
     private final Connection connection;
+    /** SQLite: the thread that runs every transaction, first come first served, with group commit. */
+    private final SqliteWriter writer;
     private volatile DataSource readers;
+    /** SQLite: a turn at a reading connection, handed out in the order asked for (the pool's wait is not fair). */
+    private final java.util.concurrent.Semaphore readerTurns;
     private volatile Observer observer = (write, nanos, failed) -> { };
 
     /** Told how long each transaction and read took, and whether it failed (the metrics time the store by it). */
@@ -60,10 +64,12 @@ public final class Database implements AutoCloseable {
         this.observer = observer;
     }
 
-    private Database(Dialect dialect, DataSource writing, Connection connection) {
+    private Database(Dialect dialect, DataSource writing, Connection connection) throws SQLException {
         this.dialect = dialect;
         this.writing = writing;
         this.connection = connection;
+        this.writer = connection == null ? null : new SqliteWriter(connection, "lunarc-otp-store-writer");
+        this.readerTurns = connection == null ? null : new java.util.concurrent.Semaphore(Pools.SQLITE_READERS, true);
     }
 
     public Dialect dialect() {
@@ -198,9 +204,7 @@ public final class Database implements AutoCloseable {
         try {
             T result;
             if (dialect == Dialect.SQLITE) {
-                synchronized (this) {
-                    result = Transactions.once(connection, work);
-                }
+                result = writer.run(work);
             } else {
                 result = Transactions.serializable(writing, work);
             }
@@ -225,16 +229,26 @@ public final class Database implements AutoCloseable {
     public <T> T read(Work<T> work) throws SQLException {
         long start = System.nanoTime();
         boolean failed = true;
-        try (Connection r = readers.getConnection()) {
-            T result = work.run(r);
-            failed = false;
-            return result;
+        boolean turn = false;
+        try {
+            if (readerTurns != null) {
+                readerTurns.acquireUninterruptibly(); // first come, first served: the pool's own wait is not
+                turn = true;
+            }
+            try (Connection r = readers.getConnection()) {
+                T result = work.run(r);
+                failed = false;
+                return result;
+            }
         } catch (SQLException | StoreUnavailable e) {
             throw e;
         } catch (RuntimeException e) {
             failed = false;
             throw e;
         } finally {
+            if (turn) {
+                readerTurns.release();
+            }
             observer.observed(false, System.nanoTime() - start, failed);
         }
     }
@@ -286,6 +300,9 @@ public final class Database implements AutoCloseable {
         try {
             if (readers instanceof AutoCloseable r && readers != writing) {
                 r.close();
+            }
+            if (writer != null) {
+                writer.close(); // what is queued is committed first
             }
             if (connection != null) {
                 connection.close();

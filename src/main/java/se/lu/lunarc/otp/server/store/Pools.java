@@ -16,13 +16,13 @@ import java.util.List;
  * server itself).
  */
 final class Pools {
-    static final int SQLITE_READERS = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+    static final int SQLITE_READERS = Math.max(2, Runtime.getRuntime().availableProcessors() * 4);
 
     private Pools() {
     }
 
     static BasicDataSource sqliteWriter(String url) {
-        BasicDataSource pool = sqlite(url, 1, List.of("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+        BasicDataSource pool = sqlite(url, 1, List.of("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                 "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"));
         // each write takes the write lock at its start, waiting for another process's (such as an administrator's
         // command) instead of failing when its read turns into a write
