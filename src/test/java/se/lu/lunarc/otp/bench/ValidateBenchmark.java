@@ -29,6 +29,9 @@ class ValidateBenchmark {
     static final long WARM_MS = 2_000;
     static final long MEASURE_MS = 5_000;
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final se.lu.lunarc.otp.testing.PostgresPerClass postgres = new se.lu.lunarc.otp.testing.PostgresPerClass();
+
     @TempDir
     Path dir;
 
@@ -91,6 +94,53 @@ class ValidateBenchmark {
             }
         } finally {
             bare.stop();
+        }
+    }
+
+    /**
+     * The same on PostgreSQL with two nodes, the clients spread over both: calls/s and p99 at 16 and 64 clients,
+     * against PostgreSQL's own rate for the same transaction committed one at a time from one connection.
+     */
+    @Test
+    void validateOnPostgresqlWithTwoNodes() throws Exception {
+        try (se.lu.lunarc.otp.testing.TwoNodes nodes = se.lu.lunarc.otp.testing.TwoNodes.start(postgres.server(),
+                dir.resolve("nodes"), TestServer.limitsLoadNeverReaches(), USERS - 1)) {
+            List<String> users = new ArrayList<>();
+            List<CreatedToken> tokens = new ArrayList<>();
+            users.add("alice");
+            for (int i = 0; i < USERS - 1; i++) {
+                users.add(String.format("user%02d", i));
+            }
+            for (String u : users) {
+                tokens.add(nodes.a.enrolled(u, "Phone"));
+            }
+            nodes.b.clock.advance(java.time.Duration.between(nodes.b.clock.instant(), nodes.a.clock.instant()));
+            // one service key for both nodes, as docs/store-and-two-nodes.md tells a site to do
+            String key = nodes.a.serviceKey();
+            java.nio.file.Files.writeString(nodes.b.dir.resolve("service-key"), key + "\n");
+            nodes.b.backend().validate().reloadServiceKeys();
+            int[] ports = {nodes.a.server().port(), nodes.b.server().port()};
+            AtomicInteger serial = new AtomicInteger();
+            Requests calls = n -> {
+                int u = n % USERS;
+                return new Call("/api/v1/validate", "X-Service-Key: " + key + "\r\n",
+                        "{\"username\":\"" + users.get(u) + "\",\"code\":\"" + nodes.a.codeNow(tokens.get(u))
+                                + "\",\"source\":\"10." + (n / 62500 % 250) + "." + (n / 250 % 250) + "." + (n % 250)
+                                + "\"}");
+            };
+            for (int clients : new int[] {16, 64}) {
+                run(ports, clients, calls, serial, 6_000);
+            }
+            double lone = loneWriter(nodes.a, users, tokens, serial);
+            System.out.printf("bench: PostgreSQL, two nodes, %d cores; lone writer (a validate's write transaction, "
+                    + "one connection, each commit alone): %6.0f commits/s%n",
+                    Runtime.getRuntime().availableProcessors(), lone);
+            for (int clients : new int[] {16, 64}) {
+                Figures v = run(ports, clients, calls, serial, 0);
+                System.out.printf("bench: PostgreSQL, two nodes, %2d clients: validate %6.0f calls/s (p50 %5.2f ms, "
+                        + "p99 %6.2f ms); %.2f x the lone writer%n", clients, v.perSecond(), v.p50(), v.p99(),
+                        v.perSecond() / lone);
+            }
         }
     }
 
@@ -164,12 +214,19 @@ class ValidateBenchmark {
     /** With {@code warmOnlyMs} > 0: that long, and nothing measured. */
     static Figures run(int port, int clients, Requests requests, AtomicInteger serial, long warmOnlyMs)
             throws Exception {
+        return run(new int[] {port}, clients, requests, serial, warmOnlyMs);
+    }
+
+    /** The clients spread over several servers (nodes), in turn. */
+    static Figures run(int[] ports, int clients, Requests requests, AtomicInteger serial, long warmOnlyMs)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long start = System.currentTimeMillis();
         long measureFrom = warmOnlyMs > 0 ? Long.MAX_VALUE : start + WARM_MS;
         long end = warmOnlyMs > 0 ? start + warmOnlyMs : measureFrom + MEASURE_MS;
         List<Future<long[]>> runs = new ArrayList<>();
         for (int t = 0; t < clients; t++) {
+            int port = ports[t % ports.length];
             runs.add(pool.submit(() -> {
                 long[] nanos = new long[1 << 17];
                 int count = 0;
