@@ -73,6 +73,80 @@ class RadiusBenchmark {
         }
     }
 
+    /**
+     * Challenge-mode logins as the sites run them: the users in a real slapd (the password checked by a bind), 32
+     * NASes at once. Prints logins/s and p99, and where a login's time goes: the directory (searches and the bind),
+     * the store (reads and commits, with the waits for the writer), and the rest (the code check's HMACs, the RADIUS
+     * codec, the audit), read from the server's own metrics before and after.
+     */
+    @Test
+    void challengeLoginsWithUsersFromLdap() throws Exception {
+        try (se.lu.lunarc.otp.testing.Slapd slapd = se.lu.lunarc.otp.testing.Slapd.start(dir.resolve("slapd"))) {
+            List<se.lu.lunarc.otp.testing.Slapd.Person> people = new ArrayList<>();
+            for (int i = 0; i < USERS; i++) {
+                String uid = String.format("user%02d", i);
+                people.add(new se.lu.lunarc.otp.testing.Slapd.Person(uid, uid + TestServer.PASSWORD_SUFFIX,
+                        String.format("+46701741%03d", i), true));
+            }
+            slapd.add(people.toArray(se.lu.lunarc.otp.testing.Slapd.Person[]::new));
+            Path bindPassword = dir.resolve("bind-password");
+            java.nio.file.Files.writeString(bindPassword, se.lu.lunarc.otp.testing.Slapd.SERVICE_PASSWORD + "\n");
+            var ldap = new se.lu.lunarc.otp.server.users.LdapConfig(List.of(slapd.url()), false, null,
+                    se.lu.lunarc.otp.testing.Slapd.SERVICE_DN, bindPassword, se.lu.lunarc.otp.testing.Slapd.BASE, null,
+                    "(memberOf=" + se.lu.lunarc.otp.testing.Slapd.GROUP + ")", null, 5, 8);
+            try (TestServer server = TestServer.start(dir.resolve("server"),
+                    c -> c.withUsers(new ServerConfig.Users("ldap", null, ldap, "SE"))
+                            .withMetrics(new se.lu.lunarc.otp.server.metrics.MetricsConfig("127.0.0.1:0")))) {
+                List<CreatedToken> tokens = new ArrayList<>();
+                for (int i = 0; i < USERS; i++) {
+                    tokens.add(server.enrolled(String.format("user%02d", i), "Phone"));
+                }
+                Login passwordThenCode = (nas, user, token) -> {
+                    Packet challenge = nas.send(nas.accessRequest(user, user + TestServer.PASSWORD_SUFFIX, null,
+                            false));
+                    byte[] state = challenge.getAttribute(State.class).orElseThrow().getData().getValue();
+                    return nas.send(nas.accessRequest(user, server.codeNow(token), state, false));
+                };
+                // limits a load never reaches: what is measured is the work, not the refusals
+                ServerConfig.Limit plenty = new ServerConfig.Limit(100_000_000, 60);
+                try (TestRadius radius = TestRadius.start(server, ServerConfig.RadiusClient.CHALLENGE,
+                        ServerConfig.Radius.REJECT, false, "en", plenty, plenty, plenty)) {
+                    measure(server, radius, tokens, 32, 3, passwordThenCode); // warm-up
+                    String before = server.backend().metrics().scrape();
+                    Figures f = measure(server, radius, tokens, 32, 10, passwordThenCode);
+                    String after = server.backend().metrics().scrape();
+                    double logins = f.count();
+                    double directory = sum(after, "lunarc_otp_directory_seconds_sum") - sum(before,
+                            "lunarc_otp_directory_seconds_sum");
+                    double store = sum(after, "lunarc_otp_store_seconds_sum") - sum(before,
+                            "lunarc_otp_store_seconds_sum");
+                    double radiusTotal = sum(after, "lunarc_otp_radius_seconds_sum") - sum(before,
+                            "lunarc_otp_radius_seconds_sum");
+                    System.out.printf("bench: RADIUS challenge logins, users in LDAP (bind), 32 NASes at once: %d in "
+                                    + "%.2f s = %.1f logins/s, p50 %.1f ms, p99 %.1f ms%n", f.count(), f.seconds(),
+                            f.perSecond(), f.p50Millis(), f.p99Millis());
+                    System.out.printf("bench: per login (both rounds), server time %.2f ms: directory %.2f ms (%.0f %%), "
+                                    + "store %.2f ms (%.0f %%), code check and the rest %.2f ms (%.0f %%)%n",
+                            radiusTotal / logins * 1e3, directory / logins * 1e3, 100 * directory / radiusTotal,
+                            store / logins * 1e3, 100 * store / radiusTotal,
+                            (radiusTotal - directory - store) / logins * 1e3,
+                            100 * (radiusTotal - directory - store) / radiusTotal);
+                }
+            }
+        }
+    }
+
+    /** The sum of every series of {@code name} in a Prometheus scrape. */
+    private static double sum(String scrape, String name) {
+        double total = 0;
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
+    }
+
     record Figures(long[] sortedNanos, long busyNanos) {
         int count() {
             return sortedNanos.length;

@@ -195,6 +195,12 @@ public final class ServerMetrics implements AutoCloseable {
         }
     }
 
+    /** A directory call ({@code find}, or {@code authenticate}: the bind) took {@code nanos}. */
+    public void directory(String op, long nanos) {
+        Timer.builder(PREFIX + "directory").tag("op", op).description("account directory calls (LDAP search, bind)")
+                .serviceLevelObjectives(BUCKETS).register(registry).record(Duration.ofNanos(nanos));
+    }
+
     public void directoryError() {
         directoryErrors.increment();
     }
